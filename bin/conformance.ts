@@ -1,0 +1,201 @@
+#!/usr/bin/env -S node --import tsx
+// npm run conformance [-- --config my-server.json | --target prosody] [--tags EXPR]
+//                     [--fail-on must|should|none] [--parallel N] [--reports DIR] [--profile P]
+// With no --config: installs and starts the embedded target inside the lab, runs every scenario,
+// stops it. With --config: runs against that server, starting nothing. Then writes
+// reports/compliance.json, the requirement page and the Allure report, and applies the gate.
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pTimeout from 'p-timeout';
+import { loadConfig, type Config } from '../support/config.ts';
+import { ConfigError } from '../support/errors.ts';
+import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
+import { gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
+import { renderAllure, writeAllureExtras, writeRequirementsPage } from '../support/report/publish.ts';
+import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const PROFILES = { 'tls-required': { c2sTls: 'required' }, 'tls-optional': { c2sTls: 'optional' } } as const;
+type ProfileName = keyof typeof PROFILES;
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+interface Options {
+  config?: string;
+  target: string;
+  tags?: string;
+  failOn: Gate;
+  parallel?: number;
+  reports: string;
+  profile: ProfileName;
+  insideLab: boolean;
+  render: boolean;
+  cfgFile?: string;
+}
+
+function options(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      target: { type: 'string', default: 'prosody' },
+      tags: { type: 'string' },
+      'fail-on': { type: 'string', default: 'must' },
+      parallel: { type: 'string' },
+      reports: { type: 'string', default: path.join(ROOT, 'reports') },
+      profile: { type: 'string', default: 'tls-required' },
+      'no-render': { type: 'boolean', default: false },
+      'inside-lab': { type: 'boolean', default: false },
+      'resolved-config': { type: 'string' },
+    },
+    strict: true,
+  });
+  const failOn = values['fail-on'];
+  if (failOn !== 'must' && failOn !== 'should' && failOn !== 'none') throw new ConfigError(`--fail-on ${failOn}: use must, should or none`);
+  if (!(values.profile in PROFILES)) throw new ConfigError(`--profile ${values.profile}: use ${Object.keys(PROFILES).join(' or ')}`);
+  const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
+  if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) throw new ConfigError(`--parallel ${values.parallel}: use a whole number from 1 to 16`);
+  return {
+    config: values.config,
+    target: values.target!,
+    tags: values.tags,
+    failOn,
+    parallel,
+    reports: path.resolve(values.reports!),
+    profile: values.profile as ProfileName,
+    insideLab: values['inside-lab']!,
+    render: !values['no-render'],
+    cfgFile: values['resolved-config'],
+  };
+}
+
+/** Preflight, then cucumber with every formatter; the run is bounded as a whole. */
+async function runSuite(cfg: Config, cfgFile: string, o: Options): Promise<void> {
+  fs.mkdirSync(o.reports, { recursive: true });
+  const pre = await preflight(cfg);
+  fs.writeFileSync(path.join(o.reports, 'preflight.json'), JSON.stringify(pre, null, 2));
+  if (!pre.ok) say(`target problem: ${pre.message}`);
+  const args = [path.join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--config', 'cucumber.mjs', '--parallel', String(o.parallel ?? cfg.parallel)];
+  if (o.tags) args.push('--tags', o.tags);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
+  });
+  const boundMs = Number(process.env.XMPP_RUN_BOUND_MS ?? 15 * 60_000);
+  try {
+    await pTimeout(new Promise<void>((resolve) => child.once('exit', () => resolve())), { milliseconds: boundMs });
+  } catch {
+    say(`the scenario run exceeded its bound of ${boundMs} ms and was stopped`);
+    child.kill('SIGKILL');
+  }
+}
+
+async function insideLab(o: Options): Promise<void> {
+  const cfg = loadConfig(o.cfgFile!, {});
+  const driver = await loadDriver(o.target);
+  const runDir = path.join(TARGETS_DIR, o.target, 'run');
+  const started = await driver.start(cfg, PROFILES[o.profile], runDir);
+  try {
+    await runSuite(cfg, o.cfgFile!, o);
+  } finally {
+    await started.stop();
+  }
+}
+
+function labRun(argv: string[], cfgFile: string): Promise<number> {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawn(path.join(TARGETS_DIR, 'lab', 'run.sh'), [process.execPath, '--import', 'tsx', script, ...argv, '--inside-lab', '--resolved-config', cfgFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+function report(cfg: Config, o: Options, startedAt: Date): Compliance {
+  const ndjsonFile = path.join(o.reports, 'cucumber.ndjson');
+  const ndjson = fs.existsSync(ndjsonFile) ? fs.readFileSync(ndjsonFile, 'utf8') : '';
+  const scenarios = scenarioResults(ndjson);
+  const reqs = requirementResults(scenarios, o.tags ? `no selected scenario decides it (--tags ${o.tags})` : undefined);
+  const preFile = path.join(o.reports, 'preflight.json');
+  const pre = fs.existsSync(preFile) ? PreflightSchema.parse(JSON.parse(fs.readFileSync(preFile, 'utf8'))) : undefined;
+  const c: Compliance = {
+    schema: 'xmpp-core-conformance/compliance/1',
+    suite: { name: PKG.name, version: PKG.version },
+    spec: 'draft-ietf-xmpp-core-23 (RFC 3920)',
+    target: {
+      domain: cfg.domain,
+      c2s: `${cfg.c2s.host}:${cfg.c2s.port}`,
+      s2s: cfg.s2s ? `${cfg.s2s.host}:${cfg.s2s.port}` : undefined,
+      software: pre?.software ?? (cfg.software ? { name: cfg.software } : undefined),
+      profile: o.config ? undefined : `${o.target} ${o.profile}`,
+    },
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    preflight: { ok: pre?.ok ?? false, message: pre?.message ?? (pre ? undefined : 'the run ended before the preflight check') },
+    summary: summarise(scenarios, reqs),
+    requirements: reqs,
+    scenarios,
+  };
+  writeCompliance(path.join(o.reports, 'compliance.json'), c);
+  writeRequirementsPage(path.join(o.reports, 'requirements.html'), c);
+  writeAllureExtras(path.join(o.reports, 'allure-results'), c);
+  return c;
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const o = options(argv);
+  if (o.insideLab) {
+    await insideLab(o);
+    return 0;
+  }
+  const startedAt = new Date();
+  const cfg = o.config ? loadConfig(o.config) : loadConfig(path.join(TARGETS_DIR, o.target, 'config.json'));
+  for (const sub of ['allure-results', 'cucumber.ndjson', 'compliance.json', 'preflight.json']) fs.rmSync(path.join(o.reports, sub), { recursive: true, force: true });
+  fs.mkdirSync(o.reports, { recursive: true });
+  // the resolved config holds passwords: it lives outside reports/, readable by us only
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-conformance-'));
+  const cfgFile = path.join(tmp, 'config.json');
+  fs.writeFileSync(cfgFile, JSON.stringify(cfg), { mode: 0o600 });
+  try {
+    if (o.config) await runSuite(cfg, cfgFile, o);
+    else {
+      ensureInstalled(await loadDriver(o.target));
+      const code = await labRun(argv, cfgFile);
+      if (code !== 0) say(`the lab run ended with exit code ${code}`);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const c = report(cfg, o, startedAt);
+  if (o.render) for (const p of renderAllure(ROOT, o.reports)) say(p);
+  const s = c.summary;
+  say(
+    `\n${c.target.software?.name ?? cfg.domain} ${c.target.software?.version ?? ''}: scenarios ${s.scenarios.passed} passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped, ${s.scenarios.broken} broken; ` +
+      `requirements ${s.requirements.passed} passed, ${s.requirements.failedMust} MUST violated, ${s.requirements.failedShould} SHOULD not met, ${s.requirements.skipped} not applicable, ${s.requirements.broken} undecided, ${s.requirements.notCovered} not covered`,
+  );
+  say(`reports: ${path.relative(process.cwd(), o.reports) || '.'}/compliance.json, allure-single/index.html, junit.xml`);
+  const problems = gateProblems(c, o.failOn);
+  if (problems.length) {
+    say(`gate (--fail-on ${o.failOn}) failed: ${problems.join('; ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof ConfigError || (e as Error)?.name === 'ConfigError') say(String((e as Error).message));
+    else say(`error: ${(e as Error)?.message ?? e}`);
+    process.exit(2);
+  },
+);

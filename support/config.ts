@@ -1,0 +1,142 @@
+// Everything a user sets, in one zod schema. Read from a JSON file, then environment overrides
+// (XMPP_TARGET_DOMAIN, XMPP_C2S_PORT, ...). Every error is one line naming the field to fix.
+import fs from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const hostPort = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+const account = z.object({
+  user: z.string().min(1),
+  password: z.string().min(1),
+});
+
+export const ConfigSchema = z
+  .object({
+    /** the domain the target serves (the 'to' of every stream header) */
+    domain: z.string().min(1),
+    c2s: hostPort,
+    s2s: hostPort.optional(),
+    tls: z
+      .object({
+        /** required: the target must require STARTTLS; optional: offered, not required; none: not offered */
+        policy: z.enum(['required', 'optional', 'none']).default('required'),
+        /** accept a certificate that does not chain to a trusted CA: an explicit switch, off by default */
+        allowSelfSigned: z.boolean().default(false),
+        /** a PEM file of a CA to trust for the target's certificate */
+        caFile: z.string().optional(),
+      })
+      .prefault({}),
+    /** at least two accounts: stanza routing needs a sender and a recipient. Per worker, pairs. */
+    accounts: z.array(account).min(2, 'needs at least two accounts (a sender and a recipient)'),
+    peer: z
+      .object({
+        /** the domain the suite plays as a peer server */
+        domain: z.string().min(1).default('peer.test'),
+        listen: hostPort.default({ host: '127.0.0.2', port: 5269 }),
+      })
+      .prefault({}),
+    timeouts: z
+      .object({
+        /** how long to wait for any answer the protocol requires */
+        responseMs: z.number().int().min(50).max(120_000).default(5000),
+        /** how long silence must last to count as 'sent nothing' where no round-trip can prove it */
+        quietMs: z.number().int().min(50).max(60_000).default(800),
+        /** TCP connect */
+        connectMs: z.number().int().min(50).max(60_000).default(3000),
+      })
+      .prefault({}),
+    parallel: z.number().int().min(1).max(16).default(1),
+    /** free text for the report: which software the target is, when it does not say itself */
+    software: z.string().optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type Account = z.infer<typeof account>;
+
+/** Environment overrides: name -> [path, type]. */
+const ENV: Record<string, [string[], 'string' | 'number' | 'boolean']> = {
+  XMPP_TARGET_DOMAIN: [['domain'], 'string'],
+  XMPP_C2S_HOST: [['c2s', 'host'], 'string'],
+  XMPP_C2S_PORT: [['c2s', 'port'], 'number'],
+  XMPP_S2S_HOST: [['s2s', 'host'], 'string'],
+  XMPP_S2S_PORT: [['s2s', 'port'], 'number'],
+  XMPP_TLS_POLICY: [['tls', 'policy'], 'string'],
+  XMPP_TLS_ALLOW_SELF_SIGNED: [['tls', 'allowSelfSigned'], 'boolean'],
+  XMPP_PEER_DOMAIN: [['peer', 'domain'], 'string'],
+  XMPP_RESPONSE_TIMEOUT_MS: [['timeouts', 'responseMs'], 'number'],
+  XMPP_QUIET_MS: [['timeouts', 'quietMs'], 'number'],
+  XMPP_PARALLEL: [['parallel'], 'number'],
+};
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let cur = obj;
+  for (const key of path.slice(0, -1)) {
+    if (typeof cur[key] !== 'object' || cur[key] === null) cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]!] = value;
+}
+
+function coerce(name: string, raw: string, type: 'string' | 'number' | 'boolean'): unknown {
+  if (type === 'string') return raw;
+  if (type === 'number') {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || raw.trim() === '') throw new ConfigError(`${name}=${raw}: expected a number`);
+    return n;
+  }
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name}=${raw}: expected true or false`);
+}
+
+/** One line for the first problem zod found: the field's path, what is wrong, how to fix it. */
+export function describeIssue(issue: z.core.$ZodIssue, source: string): string {
+  const field = issue.path.length ? issue.path.join('.') : '(top level)';
+  let fix = issue.message;
+  if (issue.code === 'unrecognized_keys') fix = `unknown field(s) ${issue.keys.join(', ')}: remove or correct the spelling`;
+  else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) fix = `missing: set ${field} (${issue.expected})`;
+  return `config error in ${source}: ${field}: ${fix}`;
+}
+
+export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = {}): Config {
+  const obj = (typeof raw === 'object' && raw !== null ? structuredClone(raw) : {}) as Record<string, unknown>;
+  for (const [name, [path, type]] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') setPath(obj, path, coerce(name, v, type));
+  }
+  const result = ConfigSchema.safeParse(obj);
+  if (!result.success) throw new ConfigError(describeIssue(result.error.issues[0]!, source));
+  return result.data;
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`config error: cannot read ${file}: give an existing JSON file with --config`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config error in ${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseConfig(raw, file, env);
+}
+
+/** The secrets the transcripts must never show: passwords and what PLAIN would make of them. */
+export function secretsOf(cfg: Config): string[] {
+  const out: string[] = [];
+  for (const a of cfg.accounts) {
+    out.push(a.password);
+    out.push(Buffer.from(`\0${a.user}\0${a.password}`).toString('base64'));
+    out.push(Buffer.from(`${a.user}@${cfg.domain}\0${a.user}\0${a.password}`).toString('base64'));
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+// Two kinds of error, and only two: the target did something the text does not allow
+// (ExpectationFailed: the scenario *failed*), or the suite could not decide (anything else:
+// the scenario is *broken*). Allure and the compliance report tell them apart by type.
+import { AssertionError } from 'node:assert';
+
+/**
+ * The keyword of the scenario running now (set by a Before hook; a worker runs one scenario at a
+ * time), so that every failure says whether a MUST was violated or a SHOULD not met.
+ */
+export const current = { level: '' as '' | 'must' | 'should' | 'may' };
+
+export const LEVEL_PREFIX = { must: 'MUST violated: ', should: 'SHOULD not met: ', may: 'MAY (informative): ', '': '' } as const;
+
+/** The target's behaviour violates the requirement under test: a verdict, with evidence. */
+export class ExpectationFailed extends AssertionError {
+  constructor(message: string) {
+    super({ message: LEVEL_PREFIX[current.level] + message });
+    this.name = 'ExpectationFailed';
+  }
+}
+
+/** The target could not be reached, or closed before the suite could decide anything. */
+export class TargetUnreachable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetUnreachable';
+  }
+}
+
+/** A wait ended without an answer that would decide the requirement either way. */
+export class Undecided extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Undecided';
+  }
+}
+
+/** The user's configuration cannot work: one line, naming the field to fix. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function failed(message: string): never {
+  throw new ExpectationFailed(message);
+}

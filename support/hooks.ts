@@ -1,0 +1,81 @@
+// Named hooks: requirement tags are checked against the registry before a scenario runs; after
+// it, every connection's transcript and the outcomes are attached, and every socket is closed.
+import { After, Before, setDefaultTimeout, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import fs from 'node:fs';
+import * as allure from 'allure-js-commons';
+import { requirements, reqIdsOf, keywordOf, strength } from './requirements.ts';
+import type { XmppWorld } from './world.ts';
+import { suiteConfig } from './world.ts';
+import { current, TargetUnreachable } from './errors.ts';
+import { PreflightSchema, type Preflight } from './peer/preflight.ts';
+
+/** Top-level sections of RFC 3920: one Allure epic each. */
+export const SECTION_TITLES: Record<string, string> = {
+  '3': 'Addressing Scheme', '4': 'XML Streams', '5': 'Use of TLS', '6': 'Use of SASL', '7': 'Resource Binding',
+  '8': 'Server Dialback', '9': 'XML Stanzas', '10': 'Server Rules for Handling XML Stanzas', '11': 'XML Usage within XMPP',
+  '15': 'IANA Considerations',
+};
+
+let preflightCache: Preflight | null | undefined;
+function preflightResult(): Preflight | null {
+  if (preflightCache === undefined) {
+    const file = process.env.XMPP_PREFLIGHT;
+    preflightCache = file && fs.existsSync(file) ? PreflightSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8'))) : null;
+  }
+  return preflightCache;
+}
+
+// A step's own waits are bounded by the config; this is the outer bound of one step, so that a
+// hostile target can never hold a step longer than a few response timeouts.
+setDefaultTimeout(Math.max(10_000, suiteConfig().timeouts.responseMs * 4 + suiteConfig().timeouts.quietMs * 2));
+
+export const ATTACH = {
+  outcome: 'outcome.txt',
+  skip: 'not-applicable.txt',
+  silence: 'silence-proof.txt',
+} as const;
+
+Before({ name: 'the scenario names known requirements' }, function (this: XmppWorld, { pickle }: ITestCaseHookParameter) {
+  const tags = pickle.tags.map((t) => t.name);
+  const ids = reqIdsOf(tags);
+  const registry = requirements();
+  const unknown = ids.filter((id) => !registry.has(id));
+  if (unknown.length) throw new Error(`scenario '${pickle.name}' is tagged with unknown requirement id(s) ${unknown.join(', ')}`);
+  if (!ids.length) throw new Error(`scenario '${pickle.name}' has no @req: tag`);
+  const keyword = keywordOf(tags);
+  if (!keyword) throw new Error(`scenario '${pickle.name}' has no keyword tag (@MUST, @SHOULD, ...)`);
+  current.level = strength(keyword);
+});
+
+Before({ name: 'report labels: epic per section, keyword, requirements' }, async function ({ pickle }: ITestCaseHookParameter) {
+  const tags = pickle.tags.map((t) => t.name);
+  const first = requirements().get(reqIdsOf(tags)[0] ?? '');
+  const top = first?.section.split('.')[0] ?? '';
+  await allure.epic(`${top} ${SECTION_TITLES[top] ?? ''}`.trim());
+  await allure.label('keyword', keywordOf(tags) ?? '');
+  for (const id of reqIdsOf(tags)) await allure.label('requirement', id);
+  await allure.severity(current.level === 'must' ? 'critical' : 'normal');
+});
+
+Before({ name: 'the target was reachable at preflight' }, function (this: XmppWorld) {
+  const p = preflightResult();
+  if (p && !p.ok && p.problem === 'unreachable') {
+    this.attach(p.transcript || '(no connection)', { mediaType: 'text/plain', fileName: 'preflight.xmpp.txt' });
+    throw new TargetUnreachable(`the suite could not decide: ${p.message}`);
+  }
+});
+
+After({ name: 'attach transcripts and close every connection' }, async function (this: XmppWorld) {
+  for (const s of this.streams) s.destroy();
+  for (const s of this.streams) {
+    const text = s.transcript.render();
+    this.attach(text || '(nothing was exchanged)', { mediaType: 'text/plain', fileName: `${s.label}.xmpp.txt` });
+  }
+  if (this.outcomes.length) this.attach(this.outcomes.join('\n'), { mediaType: 'text/plain', fileName: ATTACH.outcome });
+});
+
+/** Not applicable: skipped with the reason, never passed. Use as `return notApplicable(this, '...')`. */
+export function notApplicable(world: XmppWorld, reason: string): 'skipped' {
+  world.attach(reason, { mediaType: 'text/plain', fileName: ATTACH.skip });
+  return 'skipped';
+}

@@ -1,0 +1,359 @@
+// XmppStream: one connection of the scripted peer. A typed inbox of everything that arrived,
+// raw writes always allowed, bounded waits, and no automatic reactions (STYLE.md #10).
+import pTimeout, { TimeoutError } from 'p-timeout';
+import { Transport, type TlsInfo, type TlsOptions, type TransportEvent } from '../wire/transport.ts';
+import { StreamReader, type ReaderEvent } from '../wire/reader.ts';
+import { NS, XmlElement } from '../wire/element.ts';
+import { Transcript } from '../wire/transcript.ts';
+import { ExpectationFailed, failed } from '../errors.ts';
+
+export type InboxEvent = ReaderEvent | Exclude<TransportEvent, { kind: 'data' }>;
+
+export interface StreamOptions {
+  label: string;
+  responseMs: number;
+  quietMs: number;
+  secrets: string[];
+  /** the content namespace of this stream: jabber:client or jabber:server */
+  contentNs: string;
+}
+
+export interface StreamErrorOutcome {
+  condition: string;
+  text?: string;
+  /** did '</stream:stream>' follow the error? */
+  streamClosed: boolean;
+  /** how the TCP connection ended */
+  tcp: 'closed' | 'reset' | 'open';
+  element: XmlElement;
+}
+
+export type SilenceProof = 'round-trip' | 'quiet-window';
+
+/** The stream-level error conditions of RFC 3920 4.7.3. */
+export const STREAM_CONDITIONS = [
+  'bad-format', 'bad-namespace-prefix', 'conflict', 'connection-timeout', 'host-gone', 'host-unknown',
+  'improper-addressing', 'internal-server-error', 'invalid-from', 'invalid-id', 'invalid-namespace',
+  'invalid-xml', 'not-authorized', 'policy-violation', 'remote-connection-failed', 'resource-constraint',
+  'restricted-xml', 'see-other-host', 'system-shutdown', 'undefined-condition', 'unsupported-encoding',
+  'unsupported-stanza-type', 'unsupported-version', 'xml-not-well-formed',
+] as const;
+
+/** Names that later RFCs gave to a draft condition: the verdict says so when a server uses them. */
+export const LATER_NAMES: Record<string, string> = { 'not-well-formed': 'xml-not-well-formed' };
+
+export function describe(ev: InboxEvent): string {
+  switch (ev.kind) {
+    case 'header':
+    case 'element':
+      return ev.element.toString().slice(0, 400);
+    case 'text':
+      return `character data ${JSON.stringify(ev.text.slice(0, 80))}`;
+    case 'close':
+      return '</stream:stream>';
+    case 'comment':
+      return `<!--${ev.text}-->`;
+    case 'pi':
+      return `<?${ev.target} ${ev.body}?>`;
+    case 'doctype':
+      return `<!DOCTYPE${ev.text}>`;
+    case 'xmldecl':
+      return `<?xml version='${ev.version}'?>`;
+    case 'xml-error':
+      return `XML the peer could not parse (${ev.message})`;
+    case 'tcp-end':
+      return 'TCP connection closed by the target (FIN)';
+    case 'tcp-reset':
+      return `TCP connection reset (${ev.message})`;
+    case 'tcp-closed':
+      return 'TCP connection closed';
+  }
+}
+
+let roundTrips = 0;
+
+export class XmppStream {
+  readonly transcript: Transcript;
+  private inbox: InboxEvent[] = [];
+  private wake: (() => void) | undefined;
+  private readonly reader: StreamReader;
+  private ended = false;
+  private sawStreamClose = false;
+  private sawReset = false;
+  private sawFin = false;
+  header: XmlElement | undefined;
+  tls: TlsInfo | undefined;
+  /** time spent in quiet windows, for the benchmark */
+  static quietMsTotal = 0;
+
+  constructor(
+    readonly transport: Transport,
+    readonly opts: StreamOptions,
+  ) {
+    this.transcript = new Transcript(opts.label, opts.secrets);
+    this.transcript.note(`connection ${transport.local} -> ${transport.remote}`);
+    this.reader = new StreamReader((ev) => this.push(ev));
+    transport.onEvent((ev) => this.onTransport(ev));
+  }
+
+  get label(): string {
+    return this.opts.label;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  private onTransport(ev: TransportEvent): void {
+    if (ev.kind === 'data') {
+      this.transcript.record('recv', ev.text);
+      this.reader.write(ev.text);
+      return;
+    }
+    this.transcript.note(describe(ev));
+    if (ev.kind === 'tcp-reset') this.sawReset = true;
+    if (ev.kind === 'tcp-end') this.sawFin = true;
+    if (ev.kind === 'tcp-closed') this.ended = true;
+    this.push(ev);
+  }
+
+  private push(ev: InboxEvent): void {
+    // the text declaration belongs to the header that follows; it is in the transcript, not the inbox
+    if (ev.kind === 'xmldecl') return;
+    if (ev.kind === 'close') this.sawStreamClose = true;
+    if (ev.kind === 'header') this.header = ev.element;
+    this.inbox.push(ev);
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** What arrived and was not consumed, for failure messages and the end-of-scenario check. */
+  unread(): InboxEvent[] {
+    return [...this.inbox];
+  }
+
+  drain(): InboxEvent[] {
+    const all = this.inbox;
+    this.inbox = [];
+    return all;
+  }
+
+  sendRaw(text: string): void {
+    this.transcript.record('sent', text);
+    this.transport.write(text);
+  }
+
+  send(element: XmlElement | string): void {
+    this.sendRaw(typeof element === 'string' ? element : element.toString());
+  }
+
+  /** The initial stream header (RFC 3920 4.4), with the attributes given (undefined = left out). */
+  openStream(attrs: Record<string, string | undefined> = {}, declaration = true): void {
+    const all: Record<string, string | undefined> = {
+      xmlns: this.opts.contentNs,
+      'xmlns:stream': NS.stream,
+      version: '1.0',
+      ...attrs,
+    };
+    const text = Object.entries(all)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => ` ${k}='${v}'`)
+      .join('');
+    this.sendRaw(`${declaration ? "<?xml version='1.0'?>" : ''}<stream:stream${text}>`);
+  }
+
+  /** A new stream over the same connection (after STARTTLS or SASL): new parser, empty inbox. */
+  restart(): void {
+    this.inbox = this.inbox.filter((e) => e.kind.startsWith('tcp'));
+    this.header = undefined;
+    this.reader.reset();
+  }
+
+  /**
+   * Wait, bounded, for the first event that matches. Events that do not match stay in the inbox.
+   * Fails (a verdict, not a crash) on timeout or when the connection ends first.
+   */
+  async expect<T extends InboxEvent>(
+    match: (ev: InboxEvent) => ev is T,
+    what: string,
+    ms?: number,
+  ): Promise<T>;
+  async expect(match: (ev: InboxEvent) => boolean, what: string, ms?: number): Promise<InboxEvent>;
+  async expect(match: (ev: InboxEvent) => boolean, what: string, ms = this.opts.responseMs): Promise<InboxEvent> {
+    const controller = new AbortController();
+    const loop = async (): Promise<InboxEvent> => {
+      for (;;) {
+        if (controller.signal.aborted) throw new Error('aborted');
+        const i = this.inbox.findIndex(match);
+        if (i >= 0) return this.inbox.splice(i, 1)[0]!;
+        if (this.ended) {
+          failed(`expected ${what}, but the connection ended first.\n${this.inboxSummary()}`);
+        }
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    };
+    try {
+      return await pTimeout(loop(), { milliseconds: ms });
+    } catch (e) {
+      controller.abort();
+      const w = this.wake;
+      this.wake = undefined;
+      w?.();
+      if (e instanceof TimeoutError) failed(`expected ${what} within ${ms} ms; nothing matching arrived.\n${this.inboxSummary()}`);
+      throw e;
+    }
+  }
+
+  inboxSummary(): string {
+    const items = this.inbox.map(describe);
+    return items.length ? `Received and not consumed:\n  ${items.join('\n  ')}` : 'Received and not consumed: nothing';
+  }
+
+  async expectHeader(): Promise<XmlElement> {
+    const ev = await this.expect((e): e is Extract<InboxEvent, { kind: 'header' }> => e.kind === 'header', 'a response stream header');
+    return ev.element;
+  }
+
+  async expectElement(pred: (e: XmlElement) => boolean, what: string, ms?: number): Promise<XmlElement> {
+    const ev = await this.expect(
+      (e): e is Extract<InboxEvent, { kind: 'element' }> => e.kind === 'element' && pred(e.element),
+      what,
+      ms,
+    );
+    return ev.element;
+  }
+
+  async expectFeatures(): Promise<XmlElement> {
+    return this.expectElement((e) => e.is('features', NS.stream), '<stream:features/>');
+  }
+
+  /**
+   * RFC 3920 4.7.1: a stream error is an <error/> qualified by the streams namespace, holding one
+   * defined condition, then '</stream:stream>', then the TCP connection is closed. Returns what
+   * happened; fails when no stream error arrives, or the condition is not one of `allowed`.
+   */
+  async expectStreamError(allowed: string[]): Promise<StreamErrorOutcome> {
+    const alternatives = allowed.map((c) => `<${c}/>`).join(' or ');
+    const err = await this.expect(
+      (e) => e.kind === 'element' && e.element.local === 'error' && e.element.ns === NS.stream,
+      `a stream error ${alternatives}`,
+    );
+    const element = (err as Extract<InboxEvent, { kind: 'element' }>).element;
+    const conditions = element.elements().filter((c) => c.ns === NS.streams && c.local !== 'text');
+    const text = element.child('text', NS.streams)?.text();
+    const names = conditions.map((c) => c.local);
+    const matched = names.find((n) => allowed.includes(n));
+    if (!matched) {
+      const later = names.find((n) => LATER_NAMES[n] && allowed.includes(LATER_NAMES[n]!));
+      if (later) {
+        failed(
+          `expected ${alternatives} (RFC 3920 4.7.3); the target sent <${later}/>, the name RFC 6120 gave this condition later. ` +
+            `Under draft-ietf-xmpp-core-23 the condition is <${LATER_NAMES[later]}/>.\nReceived: ${element}`,
+        );
+      }
+      const wrongNs = element.elements().filter((c) => c.ns !== NS.streams && (STREAM_CONDITIONS as readonly string[]).includes(c.local));
+      if (wrongNs.length) failed(`the stream error's condition is not qualified by ${NS.streams} (RFC 3920 4.7.2).\nReceived: ${element}`);
+      failed(`expected ${alternatives}; the target sent ${names.length ? names.map((n) => `<${n}/>`).join(', ') : 'no defined condition'}.\nReceived: ${element}`);
+    }
+    const outcome: StreamErrorOutcome = { condition: matched, text, streamClosed: false, tcp: 'open', element };
+    const closed = await this.awaitCloseAfterError();
+    outcome.streamClosed = closed.streamClosed;
+    outcome.tcp = closed.tcp;
+    return outcome;
+  }
+
+  /**
+   * After a stream error: wait for the target's '</stream:stream>', answer it with ours as a
+   * well-behaved peer does (4.1: both sides then terminate the connection; later servers wait
+   * for the peer's closing tag before closing TCP), then wait for the TCP connection to end.
+   */
+  async awaitCloseAfterError(): Promise<{ streamClosed: boolean; tcp: 'closed' | 'reset' | 'open'; answered: boolean }> {
+    try {
+      await this.expect((e) => e.kind === 'close' || e.kind.startsWith('tcp'), "'</stream:stream>' after the stream error");
+    } catch (e) {
+      if (!(e instanceof ExpectationFailed)) throw e;
+    }
+    let answered = false;
+    if (this.sawStreamClose && !this.ended && !this.transport.isEnded) {
+      this.sendRaw('</stream:stream>');
+      answered = true;
+    }
+    return { ...(await this.awaitClose()), answered };
+  }
+
+  /** Wait, bounded, for the target to end the connection. Never fails by itself: reports what happened. */
+  async awaitClose(ms = this.opts.responseMs): Promise<{ streamClosed: boolean; tcp: 'closed' | 'reset' | 'open' }> {
+    try {
+      await this.expect((e) => e.kind === 'tcp-end' || e.kind === 'tcp-closed' || e.kind === 'tcp-reset', 'the TCP connection to close', ms);
+    } catch (e) {
+      if (!(e instanceof ExpectationFailed)) throw e;
+    }
+    const tcp = this.sawReset ? 'reset' : this.sawFin || this.ended || this.transport.isEnded ? 'closed' : 'open';
+    return { streamClosed: this.sawStreamClose, tcp };
+  }
+
+  /** RFC 3920 4.7.1 / 4.1: the target closed the stream and the TCP connection. */
+  async expectClosed(): Promise<{ streamClosed: boolean; tcp: 'closed' | 'reset' | 'open' }> {
+    const r = await this.awaitClose();
+    if (r.tcp === 'open') failed(`expected the target to close the TCP connection within ${this.opts.responseMs} ms; it stayed open.\n${this.inboxSummary()}`);
+    return r;
+  }
+
+  /**
+   * "The target sends nothing": proved by a round-trip where the stream allows one (an IQ ping to
+   * the server on an authenticated c2s stream: its answer arriving first proves the earlier input
+   * was processed), else by the configured quiet window. Returns which proof was used.
+   */
+  async expectNothing(canRoundTrip: boolean, to: string, what = 'nothing'): Promise<SilenceProof> {
+    const before = this.inbox.filter((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed');
+    if (before.length) failed(`expected ${what}, but the target sent:\n  ${before.map(describe).join('\n  ')}`);
+    if (canRoundTrip && !this.ended) {
+      const id = `rt-${++roundTrips}`;
+      this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
+      await this.expect(
+        (e) => e.kind === 'element' && e.element.local === 'iq' && e.element.attr('id') === id,
+        `the answer to the round-trip ping ${id} (proof that nothing else was sent)`,
+      );
+      const extra = this.inbox.filter((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed');
+      if (extra.length) failed(`expected ${what}; before the round-trip answer the target sent:\n  ${extra.map(describe).join('\n  ')}`);
+      this.transcript.note(`silence proved by round-trip ${id}`);
+      return 'round-trip';
+    }
+    const started = Date.now();
+    try {
+      await this.expect((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed', what, this.opts.quietMs);
+    } catch (e) {
+      if (e instanceof ExpectationFailed) {
+        XmppStream.quietMsTotal += Date.now() - started;
+        this.transcript.note(`silence observed for the quiet window of ${this.opts.quietMs} ms`);
+        return 'quiet-window';
+      }
+      throw e;
+    }
+    const arrived = this.inbox.filter((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed');
+    failed(`expected ${what} during the quiet window of ${this.opts.quietMs} ms; the target sent:\n  ${arrived.map(describe).join('\n  ') || 'an event'}`);
+  }
+
+  async startTls(opts: TlsOptions): Promise<TlsInfo> {
+    this.transcript.note('TLS handshake begins');
+    this.reader.reset();
+    this.tls = await this.transport.upgradeToTls(opts, this.opts.responseMs);
+    this.transcript.note(`TLS established: ${this.tls.protocol} ${this.tls.cipher}${this.tls.authorized ? '' : ` (certificate not trusted: ${this.tls.authorizationError}; accepted by tls.allowSelfSigned)`}`);
+    return this.tls;
+  }
+
+  /** Close politely: '</stream:stream>' then half-close; tear down if the target does not follow. */
+  close(): void {
+    if (!this.ended) {
+      this.sendRaw('</stream:stream>');
+      this.transport.end();
+    }
+  }
+
+  destroy(): void {
+    this.transport.destroy();
+    this.ended = true;
+    this.transcript.end();
+  }
+}

@@ -1,0 +1,66 @@
+// Everything written beside compliance.json for people: the requirement page the Allure links
+// open, Allure's environment and categories, and the rendered report.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { requirements } from '../requirements.ts';
+import type { Compliance } from './compliance.ts';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** reports/requirements.html: every requirement, its sentence, keyword and verdict, anchored by id. */
+export function writeRequirementsPage(file: string, c: Compliance): void {
+  const verdicts = new Map(c.requirements.map((r) => [r.id, r]));
+  const rows = [...requirements().values()].map((r) => {
+    const v = verdicts.get(r.id);
+    const verdict = v ? `${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}` : '';
+    return `<tr id="${r.id}"><td><a href="#${r.id}">${r.id}</a></td><td>${r.section}</td><td>${r.keyword}</td><td>${r.testable}</td><td class="${v?.verdict ?? ''}">${esc(verdict)}${v?.reason ? `<br><small>${esc(v.reason)}</small>` : ''}</td><td>${esc(r.text)}${r.changedIn23 ? ' <b>[changed in -23]</b>' : ''}</td></tr>`;
+  });
+  fs.writeFileSync(
+    file,
+    `<!doctype html><meta charset="utf-8"><title>XMPP core requirements: ${esc(c.target.domain)}</title>
+<style>body{font:14px sans-serif;margin:1em}td{vertical-align:top;border-bottom:1px solid #ddd;padding:4px}tr:target{background:#ffc}
+.passed{color:#070}.failed{color:#b00}.broken{color:#a50}.skipped{color:#555}.not-covered{color:#888}</style>
+<h1>draft-ietf-xmpp-core-23 requirements and verdicts for ${esc(c.target.domain)}</h1>
+<table><tr><th>id</th><th>section</th><th>keyword</th><th>observable</th><th>verdict</th><th>sentence</th></tr>
+${rows.join('\n')}</table>\n`,
+  );
+}
+
+/** Allure's environment and categories: MUST violated, SHOULD not met, not applicable, could not decide. */
+export function writeAllureExtras(resultsDir: string, c: Compliance): void {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const env = {
+    'Target.domain': c.target.domain,
+    'Target.c2s': c.target.c2s,
+    'Target.software': c.target.software ? `${c.target.software.name} ${c.target.software.version ?? ''}`.trim() : 'unknown (no jabber:iq:version answer)',
+    'Target.profile': c.target.profile ?? '',
+    Spec: c.spec,
+    Suite: `${c.suite.name} ${c.suite.version}`,
+  };
+  fs.writeFileSync(path.join(resultsDir, 'environment.properties'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const categories = [
+    { name: 'MUST violated', matchedStatuses: ['failed'], messageRegex: '(?s)MUST violated:.*' },
+    { name: 'SHOULD not met', matchedStatuses: ['failed'], messageRegex: '(?s)SHOULD not met:.*' },
+    { name: 'Not applicable', matchedStatuses: ['skipped'] },
+    { name: 'Suite could not decide', matchedStatuses: ['broken'] },
+  ];
+  fs.writeFileSync(path.join(resultsDir, 'categories.json'), JSON.stringify(categories, null, 2));
+}
+
+/** Render with Allure 2 (Java): a multi-file report and a single file that opens from file://. */
+export function renderAllure(root: string, reportsDir: string): string[] {
+  const allure = path.join(root, 'node_modules', 'allure-commandline', 'bin', 'allure');
+  const results = path.join(reportsDir, 'allure-results');
+  const problems: string[] = [];
+  const history = path.join(reportsDir, 'allure-report', 'history');
+  if (fs.existsSync(history)) fs.cpSync(history, path.join(results, 'history'), { recursive: true });
+  for (const [out, extra] of [
+    [path.join(reportsDir, 'allure-report'), []],
+    [path.join(reportsDir, 'allure-single'), ['--single-file']],
+  ] as const) {
+    const r = spawnSync(allure, ['generate', results, '-o', out, '--clean', ...extra], { encoding: 'utf8' });
+    if (r.status !== 0) problems.push(`allure generate failed (${r.status}): ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').pop()}`);
+  }
+  return problems;
+}

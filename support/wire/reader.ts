@@ -1,0 +1,100 @@
+// The stream reader: text (already UTF-8 decoded by the transport) in, stream events out.
+// saxes is the one parser that reports comments, PIs, DOCTYPE, undefined entities, duplicate
+// attributes and unbound prefixes (TOOLCHAIN.md); the never-closing <stream:stream> root is
+// handled with a depth counter: depth-1 children are the top-level elements.
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { XmlElement } from './element.ts';
+
+export type ReaderEvent =
+  | { kind: 'xmldecl'; version?: string; encoding?: string }
+  | { kind: 'header'; element: XmlElement }
+  | { kind: 'element'; element: XmlElement }
+  | { kind: 'text'; text: string }
+  | { kind: 'close' }
+  | { kind: 'comment'; text: string }
+  | { kind: 'pi'; target: string; body: string }
+  | { kind: 'doctype'; text: string }
+  | { kind: 'xml-error'; message: string };
+
+export class StreamReader {
+  private parser!: SaxesParser<{ xmlns: true; position: true }>;
+  private stack: XmlElement[] = [];
+  private failed = false;
+  /** set once the reader hit a well-formedness error: later bytes are kept in the transcript only */
+  get broken(): boolean {
+    return this.failed;
+  }
+
+  constructor(private readonly emit: (ev: ReaderEvent) => void) {
+    this.reset();
+  }
+
+  /** A new parser for a restarted stream (after STARTTLS or SASL success). */
+  reset(): void {
+    this.stack = [];
+    this.failed = false;
+    const p = new SaxesParser({ xmlns: true, position: true });
+    p.on('xmldecl', (d) => this.emit({ kind: 'xmldecl', version: d.version, encoding: d.encoding }));
+    p.on('opentag', (tag) => this.open(tag as SaxesTagNS));
+    p.on('closetag', () => this.close());
+    p.on('text', (t) => this.text(t));
+    p.on('cdata', (t) => this.text(t));
+    p.on('comment', (t) => this.emit({ kind: 'comment', text: t }));
+    p.on('processinginstruction', (pi) => this.emit({ kind: 'pi', target: pi.target, body: pi.body }));
+    p.on('doctype', (t) => this.emit({ kind: 'doctype', text: t }));
+    p.on('error', (e) => {
+      if (this.failed) return;
+      this.failed = true;
+      this.emit({ kind: 'xml-error', message: e.message });
+    });
+    this.parser = p;
+  }
+
+  write(text: string): void {
+    if (this.failed) return;
+    try {
+      this.parser.write(text);
+    } catch (e) {
+      // saxes reports through 'error'; anything thrown here is a parser bug surfaced as evidence
+      if (!this.failed) {
+        this.failed = true;
+        this.emit({ kind: 'xml-error', message: (e as Error).message });
+      }
+    }
+  }
+
+  private open(tag: SaxesTagNS): void {
+    const attrs: Record<string, string> = {};
+    for (const a of Object.values(tag.attributes)) attrs[a.name] = a.value;
+    const element = new XmlElement(tag.name, tag.uri, attrs, []);
+    if (this.stack.length === 0) {
+      if (tag.isSelfClosing) {
+        // <stream:stream/>: a header immediately closed
+        this.emit({ kind: 'header', element });
+        this.emit({ kind: 'close' });
+        return;
+      }
+      this.emit({ kind: 'header', element });
+    } else if (this.stack.length >= 2) {
+      const parent = this.stack[this.stack.length - 1]!;
+      parent.children.push(element);
+    }
+    this.stack.push(element);
+  }
+
+  private close(): void {
+    const element = this.stack.pop();
+    if (!element) return;
+    if (this.stack.length === 0) this.emit({ kind: 'close' });
+    else if (this.stack.length === 1) this.emit({ kind: 'element', element });
+  }
+
+  private text(t: string): void {
+    if (this.stack.length >= 2) {
+      this.stack[this.stack.length - 1]!.children.push(t);
+    } else if (this.stack.length === 1 && t.trim() !== '') {
+      this.emit({ kind: 'text', text: t });
+    }
+    // whitespace between top-level elements is a keepalive: ignored
+  }
+}

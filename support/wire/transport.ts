@@ -1,0 +1,211 @@
+// TCP (and TLS after STARTTLS) to or from the target. The only place a socket is touched.
+// Tells apart how a connection ended: the target half-closed it (FIN), reset it (RST), or we
+// closed it. Incoming bytes are UTF-8 decoded here, before any parser sees them.
+import net from 'node:net';
+import tls from 'node:tls';
+import { StringDecoder } from 'node:string_decoder';
+import pTimeout from 'p-timeout';
+import { TargetUnreachable } from '../errors.ts';
+
+export type TransportEvent =
+  | { kind: 'data'; text: string }
+  | { kind: 'tcp-end' }
+  | { kind: 'tcp-reset'; message: string }
+  | { kind: 'tcp-closed' };
+
+export interface TlsOptions {
+  servername: string;
+  /** accept a certificate that does not chain to a trusted CA (explicit user switch) */
+  allowSelfSigned: boolean;
+  ca?: string;
+}
+
+export interface TlsInfo {
+  protocol: string | null;
+  cipher: string;
+  authorized: boolean;
+  authorizationError?: string;
+  subject?: string;
+}
+
+export class Transport {
+  private decoder = new StringDecoder('utf8');
+  private ended = false;
+  private listener: ((ev: TransportEvent) => void) | undefined;
+  private backlog: TransportEvent[] = [];
+  bytesIn = 0;
+  bytesOut = 0;
+
+  private constructor(private socket: net.Socket) {
+    this.wire(socket);
+  }
+
+  static async connect(host: string, port: number, timeoutMs: number): Promise<Transport> {
+    const socket = net.connect({ host, port });
+    socket.setNoDelay(true);
+    try {
+      await pTimeout(
+        new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('error', reject);
+        }),
+        { milliseconds: timeoutMs, message: `no TCP connection to ${host}:${port} within ${timeoutMs} ms` },
+      );
+    } catch (e) {
+      socket.destroy();
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.message;
+      throw new TargetUnreachable(`cannot reach ${host}:${port}: ${why}`);
+    }
+    return new Transport(socket);
+  }
+
+  /** A connection the target opened to one of the peer's listeners. */
+  static accepted(socket: net.Socket): Transport {
+    socket.setNoDelay(true);
+    return new Transport(socket);
+  }
+
+  get remote(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  get local(): string {
+    return `${this.socket.localAddress}:${this.socket.localPort}`;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  get isTls(): boolean {
+    return this.socket instanceof tls.TLSSocket;
+  }
+
+  onEvent(listener: (ev: TransportEvent) => void): void {
+    this.listener = listener;
+    const queued = this.backlog;
+    this.backlog = [];
+    for (const ev of queued) listener(ev);
+  }
+
+  private deliver(ev: TransportEvent): void {
+    if (this.listener) this.listener(ev);
+    else this.backlog.push(ev);
+  }
+
+  private wire(socket: net.Socket): void {
+    socket.on('data', (buf: Buffer) => {
+      this.bytesIn += buf.length;
+      const text = this.decoder.write(buf);
+      if (text) this.deliver({ kind: 'data', text });
+    });
+    socket.on('end', () => {
+      const rest = this.decoder.end();
+      if (rest) this.deliver({ kind: 'data', text: rest });
+      this.deliver({ kind: 'tcp-end' });
+      // answer the half-close: we never keep a connection the target has finished with
+      socket.end();
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') this.deliver({ kind: 'tcp-reset', message: e.code });
+      else this.deliver({ kind: 'tcp-reset', message: e.message });
+    });
+    socket.on('close', () => {
+      if (!this.ended) {
+        this.ended = true;
+        this.deliver({ kind: 'tcp-closed' });
+      }
+    });
+  }
+
+  write(text: string): void {
+    if (this.ended || this.socket.destroyed || !this.socket.writable) return;
+    const buf = Buffer.from(text, 'utf8');
+    this.bytesOut += buf.length;
+    this.socket.write(buf);
+  }
+
+  writeBytes(buf: Buffer): void {
+    if (this.ended || this.socket.destroyed || !this.socket.writable) return;
+    this.bytesOut += buf.length;
+    this.socket.write(buf);
+  }
+
+  /** Client side of STARTTLS (RFC 3920 5.2 step 5): the TLS handshake over the same TCP connection. */
+  async upgradeToTls(opts: TlsOptions, timeoutMs: number): Promise<TlsInfo> {
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    this.decoder = new StringDecoder('utf8');
+    const secure = tls.connect({
+      socket: raw,
+      servername: opts.servername,
+      rejectUnauthorized: false,
+      ca: opts.ca,
+      minVersion: 'TLSv1.2',
+    });
+    this.socket = secure;
+    const handshake = new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+      secure.once('close', () => reject(new Error('connection closed during the TLS handshake')));
+    });
+    try {
+      await pTimeout(handshake, { milliseconds: timeoutMs, message: `TLS handshake did not finish within ${timeoutMs} ms` });
+    } catch (e) {
+      this.wire(secure);
+      throw e;
+    }
+    this.wire(secure);
+    const cert = secure.getPeerCertificate();
+    const info: TlsInfo = {
+      protocol: secure.getProtocol(),
+      cipher: secure.getCipher().name,
+      authorized: secure.authorized,
+      subject: [cert?.subject?.CN].flat().join(','),
+    };
+    if (!secure.authorized) info.authorizationError = String(secure.authorizationError);
+    if (!secure.authorized && !opts.allowSelfSigned) {
+      secure.destroy();
+      throw new TargetUnreachable(
+        `the target's certificate is not trusted (${info.authorizationError}); set tls.allowSelfSigned=true or tls.ca in the config`,
+      );
+    }
+    return info;
+  }
+
+  /** Server side of STARTTLS, for connections the target opened to the peer. */
+  async acceptTls(key: string, cert: string, timeoutMs: number): Promise<TlsInfo> {
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    this.decoder = new StringDecoder('utf8');
+    const secure = new tls.TLSSocket(raw, { isServer: true, key, cert, requestCert: false });
+    this.socket = secure;
+    await pTimeout(
+      new Promise<void>((resolve, reject) => {
+        secure.once('secure', resolve);
+        secure.once('error', reject);
+      }),
+      { milliseconds: timeoutMs, message: `TLS handshake did not finish within ${timeoutMs} ms` },
+    );
+    this.wire(secure);
+    return { protocol: secure.getProtocol(), cipher: secure.getCipher().name, authorized: true };
+  }
+
+  /** Half-close our side (after </stream:stream>), the target may still answer. */
+  end(): void {
+    if (!this.socket.destroyed) this.socket.end();
+  }
+
+  /** Tear down now: after a verdict, or when the target does not close. */
+  destroy(): void {
+    this.socket.destroy();
+    this.ended = true;
+  }
+}

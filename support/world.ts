@@ -1,0 +1,86 @@
+// Per-scenario state: the config, the connections of this scenario, what the verdict observed.
+import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
+import { loadConfig, secretsOf, type Account, type Config } from './config.ts';
+import { Client } from './peer/client.ts';
+import type { XmppStream } from './peer/stream.ts';
+import { Undecided } from './errors.ts';
+
+let configCache: Config | undefined;
+
+export function suiteConfig(): Config {
+  if (!configCache) {
+    const file = process.env.XMPP_CONFORMANCE_CONFIG;
+    if (!file) throw new Undecided('XMPP_CONFORMANCE_CONFIG is not set: run the suite with `npm run conformance`');
+    configCache = loadConfig(file, {});
+  }
+  return configCache;
+}
+
+/** Each parallel worker uses its own pair of accounts, so no two workers share a recipient. */
+export function workerAccounts(cfg: Config): [Account, Account] {
+  const worker = Number(process.env.CUCUMBER_WORKER_ID ?? '0') || 0;
+  const pairs = Math.max(1, Math.floor(cfg.accounts.length / 2));
+  const base = (worker % pairs) * 2;
+  return [cfg.accounts[base]!, cfg.accounts[base + 1]!];
+}
+
+export class XmppWorld extends World {
+  readonly cfg: Config;
+  readonly secrets: string[];
+  /** connections by role name: 'client', 'recipient', ... */
+  readonly clients = new Map<string, Client>();
+  /** every stream opened in this scenario, in order, for transcripts and clean-up */
+  readonly streams: XmppStream[] = [];
+  /** what happened, in the words of the verdict: one line per decision */
+  readonly outcomes: string[] = [];
+  /** values a step remembers for a later one */
+  readonly memo = new Map<string, unknown>();
+
+  constructor(options: IWorldOptions) {
+    super(options);
+    this.cfg = suiteConfig();
+    this.secrets = secretsOf(this.cfg);
+  }
+
+  get accounts(): [Account, Account] {
+    return workerAccounts(this.cfg);
+  }
+
+  async newClient(role: string, account = role === 'recipient' ? this.accounts[1] : this.accounts[0]): Promise<Client> {
+    const n = this.streams.length + 1;
+    const client = await Client.connect(this.cfg, account, `${role}-${n}`, this.secrets);
+    this.clients.set(role, client);
+    this.streams.push(client.stream);
+    return client;
+  }
+
+  client(role = 'client'): Client {
+    const c = this.clients.get(role);
+    if (!c) throw new Undecided(`the scenario has no connection called '${role}': a Given step must open it first`);
+    return c;
+  }
+
+  /** Replace {domain}, {jid}, {recipient}, ... in bytes written in a feature file. */
+  render(text: string): string {
+    const vars: Record<string, string | undefined> = {
+      domain: this.cfg.domain,
+      'peer-domain': this.cfg.peer.domain,
+      jid: this.clients.get('client')?.jid,
+      'bare-jid': this.clients.get('client')?.bareJid,
+      recipient: this.clients.get('recipient')?.jid,
+      'recipient-bare': this.clients.get('recipient')?.bareJid,
+    };
+    return text.replace(/\{([a-z-]+)\}/g, (m, k: string) => {
+      if (!(k in vars)) return m;
+      const v = vars[k];
+      if (v === undefined) throw new Undecided(`the feature uses {${k}}, but no step has established it yet`);
+      return v;
+    });
+  }
+
+  outcome(line: string): void {
+    this.outcomes.push(line);
+  }
+}
+
+setWorldConstructor(XmppWorld);

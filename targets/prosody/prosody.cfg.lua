@@ -1,0 +1,55 @@
+-- Prosody 0.12 (Debian) as the suite's embedded target: loopback only, state under $TARGET_RUN_DIR,
+-- nothing under /etc read. Started by targets/target.ts inside the lab (targets/lab/run.sh).
+-- Environment: TARGET_RUN_DIR (required), TARGET_DOMAIN, TARGET_C2S_PORT, TARGET_S2S_PORT,
+-- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAIN, TARGET_PEER_HOST, TARGET_PEER_PORT.
+local R = assert(os.getenv("TARGET_RUN_DIR"), "TARGET_RUN_DIR is not set")
+local here = os.getenv("TARGET_CONFIG_DIR")
+local domain = os.getenv("TARGET_DOMAIN") or "target.test"
+local tls = os.getenv("TARGET_C2S_TLS") or "required"
+
+run_as_root = true                 -- the lab runs as root; mod_posix refuses uid 0 otherwise
+pidfile = R.."/prosody.pid"
+data_path = R.."/data"
+certificates = R.."/certs"
+plugin_paths = { here.."/plugins" }
+
+interfaces = { "127.0.0.1" }
+c2s_ports = { tonumber(os.getenv("TARGET_C2S_PORT") or 5222) }
+s2s_ports = { tonumber(os.getenv("TARGET_S2S_PORT") or 5269) }
+c2s_direct_tls_ports = { }
+s2s_direct_tls_ports = { }
+http_ports = { }
+https_ports = { }
+use_ipv6 = false
+
+modules_enabled = {
+  "disco"; "roster"; "saslauth"; "tls"; "dialback"; "ping"; "version"; "time"; "uptime"; "posix";
+  "s2s_static_route";              -- outgoing s2s to the suite's peer domain without any DNS query
+}
+s2s_static_routes = {
+  [os.getenv("TARGET_PEER_DOMAIN") or "peer.test"] = {
+    os.getenv("TARGET_PEER_HOST") or "127.0.0.2", tonumber(os.getenv("TARGET_PEER_PORT") or 5269)
+  };
+}
+modules_disabled = { "offline" }   -- no offline storage: a message to an absent user is not kept for later tests
+
+authentication = "internal_hashed"
+storage = "internal"
+
+c2s_require_encryption = tls ~= "optional"
+allow_unencrypted_plain_auth = tls == "optional"
+
+s2s_require_encryption = false
+s2s_secure_auth = false
+s2s_timeout = 15
+
+-- no limits on how fast the suite may talk (mod_limits is not loaded; keep c2s unthrottled)
+limits = { c2s = { rate = "10mb/s" }; s2sin = { rate = "10mb/s" } }
+
+log = {
+  { levels = { min = "debug" }, to = "file", filename = R.."/prosody-debug.log" };
+  { levels = { min = "warn" }, to = "console" };
+}
+
+VirtualHost (domain)
+  ssl = { key = R.."/certs/"..domain..".key"; certificate = R.."/certs/"..domain..".crt"; }

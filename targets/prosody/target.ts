@@ -1,0 +1,42 @@
+// Prosody 0.12 from Debian: one process, file-based accounts, config from the environment.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../support/config.ts';
+import { makeCert, run, spawnServer, stopPid, waitForPort, type Profile, type RunningTarget, type TargetDriver } from '../target.ts';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+export const driver: TargetDriver = {
+  name: 'prosody',
+  packages: ['prosody'],
+  binary: 'prosody',
+  async start(cfg: Config, profile: Profile, runDir: string): Promise<RunningTarget> {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(runDir, 'data'), { recursive: true });
+    makeCert(path.join(runDir, 'certs'), cfg.domain);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TARGET_RUN_DIR: runDir,
+      TARGET_CONFIG_DIR: here,
+      TARGET_DOMAIN: cfg.domain,
+      TARGET_C2S_PORT: String(cfg.c2s.port),
+      TARGET_S2S_PORT: String(cfg.s2s?.port ?? 5269),
+      TARGET_C2S_TLS: profile.c2sTls,
+      TARGET_PEER_DOMAIN: cfg.peer.domain,
+      TARGET_PEER_HOST: cfg.peer.listen.host,
+      TARGET_PEER_PORT: String(cfg.peer.listen.port),
+    };
+    const configFile = path.join(here, 'prosody.cfg.lua');
+    // accounts are files under data/: prosodyctl writes them directly, before the server starts
+    for (const a of cfg.accounts) run('prosodyctl', ['--config', configFile, 'register', a.user, cfg.domain, a.password], env);
+    const child = spawnServer('prosody', ['-F', '--config', configFile], env, path.join(runDir, 'console.log'));
+    await waitForPort(cfg.c2s.host, cfg.c2s.port, child, 10_000, 'prosody');
+    const pid = child.pid!;
+    return {
+      name: 'prosody',
+      pids: [pid],
+      runDir,
+      stop: () => stopPid(pid, 'prosody'),
+    };
+  },
+};
