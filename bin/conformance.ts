@@ -31,6 +31,8 @@ interface Options {
   config?: string;
   target: string;
   tags?: string;
+  name?: string;
+  preflight: boolean;
   failOn: Gate;
   parallel?: number;
   reports: string;
@@ -47,6 +49,8 @@ function options(argv: string[]): Options {
       config: { type: 'string' },
       target: { type: 'string', default: 'prosody' },
       tags: { type: 'string' },
+      name: { type: 'string' },
+      'no-preflight': { type: 'boolean', default: false },
       'fail-on': { type: 'string', default: 'must' },
       parallel: { type: 'string' },
       reports: { type: 'string', default: path.join(ROOT, 'reports') },
@@ -66,6 +70,8 @@ function options(argv: string[]): Options {
     config: values.config,
     target: values.target!,
     tags: values.tags,
+    name: values.name,
+    preflight: !values['no-preflight'],
     failOn,
     parallel,
     reports: path.resolve(values.reports!),
@@ -79,11 +85,14 @@ function options(argv: string[]): Options {
 /** Preflight, then cucumber with every formatter; the run is bounded as a whole. */
 async function runSuite(cfg: Config, cfgFile: string, o: Options): Promise<void> {
   fs.mkdirSync(o.reports, { recursive: true });
-  const pre = await preflight(cfg);
-  fs.writeFileSync(path.join(o.reports, 'preflight.json'), JSON.stringify(pre, null, 2));
-  if (!pre.ok) say(`target problem: ${pre.message}`);
+  if (o.preflight) {
+    const pre = await preflight(cfg);
+    fs.writeFileSync(path.join(o.reports, 'preflight.json'), JSON.stringify(pre, null, 2));
+    if (!pre.ok) say(`target problem: ${pre.message}`);
+  }
   const args = [path.join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--config', 'cucumber.mjs', '--parallel', String(o.parallel ?? cfg.parallel)];
   if (o.tags) args.push('--tags', o.tags);
+  if (o.name) args.push('--name', o.name);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -123,7 +132,7 @@ function report(cfg: Config, o: Options, startedAt: Date): Compliance {
   const ndjsonFile = path.join(o.reports, 'cucumber.ndjson');
   const ndjson = fs.existsSync(ndjsonFile) ? fs.readFileSync(ndjsonFile, 'utf8') : '';
   const scenarios = scenarioResults(ndjson);
-  const reqs = requirementResults(scenarios, o.tags ? `no selected scenario decides it (--tags ${o.tags})` : undefined);
+  const reqs = requirementResults(scenarios, o.tags || o.name ? `no selected scenario decides it (--tags/--name)` : undefined);
   const preFile = path.join(o.reports, 'preflight.json');
   const pre = fs.existsSync(preFile) ? PreflightSchema.parse(JSON.parse(fs.readFileSync(preFile, 'utf8'))) : undefined;
   const c: Compliance = {
@@ -139,7 +148,7 @@ function report(cfg: Config, o: Options, startedAt: Date): Compliance {
     },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
-    preflight: { ok: pre?.ok ?? false, message: pre?.message ?? (pre ? undefined : 'the run ended before the preflight check') },
+    preflight: { ok: pre?.ok ?? false, message: pre?.message ?? (pre ? undefined : o.preflight ? 'the run ended before the preflight check' : 'skipped (--no-preflight)') },
     summary: summarise(scenarios, reqs),
     requirements: reqs,
     scenarios,

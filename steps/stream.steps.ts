@@ -130,6 +130,14 @@ Then('the server closes the stream with {conditions}', async function (this: Xmp
   this.outcome(`stream error ${how}, </stream:stream>, TCP ${r.tcp === 'reset' ? 'reset' : 'closed'}`);
 });
 
+Then('the server closes the stream with any stream error', async function (this: XmppWorld) {
+  const s = this.client().stream;
+  const r = await s.expectStreamError(null);
+  if (!r.streamClosed) failed(`the target sent the stream error <${r.condition}/> but did not close the stream with </stream:stream>`);
+  if (r.tcp === 'open') failed(`the target sent <${r.condition}/> and </stream:stream> but left the TCP connection open for ${this.cfg.timeouts.responseMs} ms`);
+  this.outcome(`stream error <${r.condition}/>, </stream:stream>, TCP ${r.tcp}`);
+});
+
 Then('the server sent its response stream header before the error', function (this: XmppWorld) {
   const h = this.client().stream.header;
   if (!h) failed('the target sent a stream error without first opening its response stream (RFC 3920 4.7.1: it MUST still send the opening <stream> tag)');

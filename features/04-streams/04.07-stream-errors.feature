@@ -46,16 +46,29 @@ Feature: 4.7 Stream Errors
 
   Rule: 4.7.1 errors on an established stream are unrecoverable
 
-    @req:core-4.7.1-1 @req:core-4.7-2 @req:core-4.7.2-3 @MUST @c2s
-    Scenario: XML that is not well-formed gets <xml-not-well-formed/>
+    @req:core-4.7.1-1 @MUST @c2s
+    Scenario: XML that is not well-formed ends the stream with an error, </stream:stream> and TCP close
       "It is assumed that all stream-level errors are unrecoverable; therefore, if an error
       occurs at the level of the stream, the entity that detects the error MUST send a stream
       error to the other entity, send a closing </stream> tag, and terminate the underlying TCP
-      connection." <xml-not-well-formed/>: "the initiating entity has sent XML that is not
-      well-formed as defined by [XML]". <bad-format/> MAY be used instead (4.7.3).
+      connection." Any condition is accepted here; the next scenario decides its name.
       Given a client that negotiated up to "session"
       When the client sends:
         """
         <message to='{domain}' id='bad-1'><body>unbalanced</message>
+        """
+      Then the server closes the stream with any stream error
+
+    @req:core-4.7.2-3 @MUST @c2s
+    Scenario: XML that is not well-formed gets <xml-not-well-formed/>
+      <xml-not-well-formed/>: "the initiating entity has sent XML that is not well-formed as
+      defined by [XML]", and the error "MUST contain a child element corresponding to one of the
+      defined stanza error conditions defined below". <bad-format/> MAY be used instead (4.7.3).
+      RFC 6120 later renamed the condition <not-well-formed/>; under this draft that name is
+      not a defined condition, and the verdict says so when a server sends it.
+      Given a client that negotiated up to "session"
+      When the client sends:
+        """
+        <message to='{domain}' id='bad-2'><body>unbalanced</message>
         """
       Then the server closes the stream with <xml-not-well-formed/> or <bad-format/>

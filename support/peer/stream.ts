@@ -233,8 +233,9 @@ export class XmppStream {
    * defined condition, then '</stream:stream>', then the TCP connection is closed. Returns what
    * happened; fails when no stream error arrives, or the condition is not one of `allowed`.
    */
-  async expectStreamError(allowed: string[]): Promise<StreamErrorOutcome> {
-    const alternatives = allowed.map((c) => `<${c}/>`).join(' or ');
+  async expectStreamError(only: string[] | null): Promise<StreamErrorOutcome> {
+    const allowed = only ?? [...STREAM_CONDITIONS, ...Object.keys(LATER_NAMES)];
+    const alternatives = only ? only.map((c) => `<${c}/>`).join(' or ') : '(any condition)';
     const err = await this.expect(
       (e) => e.kind === 'element' && e.element.local === 'error' && e.element.ns === NS.stream,
       `a stream error ${alternatives}`,

@@ -1,0 +1,77 @@
+// targets/<name>/expected.json: the verdicts a target is known to reach, each expected failure
+// with the spec sentence that justifies it and what the target does instead. A changed verdict
+// (better or worse) is a difference the project's tests report.
+import fs from 'node:fs';
+import { z } from 'zod';
+import { requirements } from '../../support/requirements.ts';
+import type { Compliance } from '../../support/report/compliance.ts';
+
+const Entry = z.discriminatedUnion('verdict', [
+  z.object({ verdict: z.literal('passed') }).strict(),
+  z.object({ verdict: z.literal('skipped'), reason: z.string().min(10) }).strict(),
+  z.object({
+    verdict: z.literal('failed'),
+    level: z.enum(['must', 'should', 'may']),
+    /** the requirement's sentence, as in requirements.json */
+    sentence: z.string(),
+    /** what the target does instead, and why that departs from the sentence */
+    because: z.string().min(20),
+  }).strict(),
+]);
+
+export const ExpectedSchema = z.object({
+  target: z.string(),
+  profile: z.string(),
+  software: z.string(),
+  /** every requirement a scenario decides; ids not listed are expected to be not-covered */
+  verdicts: z.record(z.string(), Entry),
+}).strict();
+export type Expected = z.infer<typeof ExpectedSchema>;
+
+export function loadExpected(file: string): Expected {
+  return ExpectedSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
+/** Differences between a run and its baseline, one line each; empty when they agree. */
+export function compareWithExpected(c: Compliance, e: Expected): string[] {
+  const diffs: string[] = [];
+  const reqs = requirements();
+  for (const [id, entry] of Object.entries(e.verdicts)) {
+    const r = reqs.get(id);
+    if (!r) diffs.push(`${id}: in expected.json but not a requirement id`);
+    else if (entry.verdict === 'failed' && entry.sentence !== r.text) diffs.push(`${id}: the expected failure's sentence is not the requirement's text`);
+  }
+  for (const r of c.requirements) {
+    const want = e.verdicts[r.id];
+    const wantVerdict = want?.verdict ?? 'not-covered';
+    const wantLevel = want?.verdict === 'failed' ? want.level : undefined;
+    if (r.verdict !== wantVerdict || (r.verdict === 'failed' && r.level !== wantLevel)) {
+      const got = r.verdict === 'failed' ? `failed (${r.level})` : r.verdict;
+      const exp = wantVerdict === 'failed' ? `failed (${wantLevel})` : wantVerdict;
+      const why = r.verdict === 'failed' || r.verdict === 'broken' ? `: ${c.scenarios.find((s) => r.scenarios.includes(s.name) && s.status === r.verdict)?.message?.split('\n')[0] ?? ''}` : '';
+      diffs.push(`${r.id}: expected ${exp}, got ${got}${why}`);
+    }
+  }
+  return diffs;
+}
+
+/** A baseline from a run, keeping the reasons already written for failures that stay. */
+export function baselineFrom(c: Compliance, previous: Expected | undefined, target: string, profile: string): Expected {
+  const reqs = requirements();
+  const verdicts: Expected['verdicts'] = {};
+  for (const r of c.requirements) {
+    if (r.verdict === 'passed') verdicts[r.id] = { verdict: 'passed' };
+    else if (r.verdict === 'skipped') verdicts[r.id] = { verdict: 'skipped', reason: r.reason ?? 'not applicable to this target' };
+    else if (r.verdict === 'failed') {
+      const old = previous?.verdicts[r.id];
+      verdicts[r.id] = {
+        verdict: 'failed',
+        level: r.level ?? 'must',
+        sentence: reqs.get(r.id)!.text,
+        because: old?.verdict === 'failed' ? old.because : `TODO: say what ${target} does instead`,
+      };
+    }
+  }
+  const software = c.target.software ? `${c.target.software.name} ${c.target.software.version ?? ''}`.trim() : previous?.software ?? target;
+  return { target, profile, software, verdicts };
+}

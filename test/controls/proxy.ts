@@ -1,0 +1,153 @@
+// A rewriting proxy in front of a real target's c2s port: it makes the target violate exactly
+// one requirement (a negative control), or repair one known departure (a positive control).
+// It terminates STARTTLS on both sides (its own self-signed certificate to the suite, TLS to
+// the target), so it sees and rewrites the plaintext of every stage.
+import net from 'node:net';
+import tls from 'node:tls';
+
+export interface Conn {
+  id: number;
+  /** SASL <success/> seen from the target */
+  authenticated: boolean;
+  /** everything the target sent so far on this connection (for stateful mutations) */
+  fromTarget: string;
+  toClient(text: string): void;
+  toTarget(text: string): void;
+  close(): void;
+}
+
+export interface Mutation {
+  /** rewrite what the target sends to the suite (whole tags: chunks are cut after the last '>') */
+  toClient?(text: string, conn: Conn, proxy: Proxy): string;
+  /** rewrite what the suite sends to the target */
+  toTarget?(text: string, conn: Conn, proxy: Proxy): string;
+  /** when the target closes, keep the suite's side open (a target that never closes TCP) */
+  holdOpen?: boolean;
+}
+
+export interface ProxyOptions {
+  listenPort: number;
+  targetHost: string;
+  targetPort: number;
+  key: string;
+  cert: string;
+  mutation: Mutation;
+}
+
+/** Cuts a stream of text after the last complete tag, keeping the rest for the next chunk. */
+class TagBuffer {
+  private rest = '';
+  push(chunk: string): string {
+    const s = this.rest + chunk;
+    const gt = s.lastIndexOf('>');
+    if (gt < 0) {
+      this.rest = s;
+      return '';
+    }
+    this.rest = s.slice(gt + 1);
+    return s.slice(0, gt + 1);
+  }
+  flush(): string {
+    const r = this.rest;
+    this.rest = '';
+    return r;
+  }
+}
+
+export class Proxy {
+  readonly conns: Conn[] = [];
+  private server: net.Server | undefined;
+  private nextId = 0;
+
+  constructor(private readonly o: ProxyOptions) {}
+
+  async start(): Promise<void> {
+    this.server = net.createServer((client) => this.handle(client));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.o.listenPort, '127.0.0.1', resolve);
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.conns) c.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private handle(clientRaw: net.Socket): void {
+    let client: net.Socket = clientRaw;
+    let target: net.Socket = net.connect({ host: this.o.targetHost, port: this.o.targetPort });
+    const up = new TagBuffer();
+    const down = new TagBuffer();
+    let upgrading = false;
+    const m = this.o.mutation;
+    const conn: Conn = {
+      id: ++this.nextId,
+      authenticated: false,
+      fromTarget: '',
+      toClient: (t) => client.writable && client.write(t),
+      toTarget: (t) => target.writable && target.write(t),
+      close: () => {
+        client.destroy();
+        target.destroy();
+      },
+    };
+    this.conns.push(conn);
+    const onClientData = (d: Buffer) => {
+      const text = up.push(d.toString('utf8'));
+      if (!text) return;
+      const out = m.toTarget ? m.toTarget(text, conn, this) : text;
+      if (out) target.write(out);
+    };
+    const onTargetData = (d: Buffer) => {
+      const text = down.push(d.toString('utf8'));
+      if (!text) return;
+      conn.fromTarget += text;
+      if (/<success[\s>/]/.test(text)) conn.authenticated = true;
+      const out = m.toClient ? m.toClient(text, conn, this) : text;
+      if (out) client.write(out);
+      if (/<proceed[\s/>]/.test(text) && !upgrading) {
+        upgrading = true;
+        void this.upgrade(client, target).then(([c, t]) => {
+          client = c;
+          target = t;
+          wire();
+        }, () => conn.close());
+      }
+    };
+    const onTargetEnd = () => {
+      const rest = down.flush();
+      if (rest) client.write(rest);
+      if (!m.holdOpen) client.end();
+    };
+    const wire = () => {
+      client.on('data', onClientData);
+      target.on('data', onTargetData);
+      client.on('end', () => target.end());
+      target.on('end', onTargetEnd);
+      client.on('error', () => target.destroy());
+      target.on('error', () => (m.holdOpen ? undefined : client.destroy()));
+      client.on('close', () => target.destroy());
+      target.on('close', () => (m.holdOpen ? undefined : client.destroy()));
+    };
+    wire();
+  }
+
+  /** STARTTLS on both sides: detach the plaintext handlers, then TLS server to the suite and TLS client to the target. */
+  private async upgrade(client: net.Socket, target: net.Socket): Promise<[net.Socket, net.Socket]> {
+    for (const s of [client, target]) for (const ev of ['data', 'end', 'close', 'error']) s.removeAllListeners(ev);
+    const t = tls.connect({ socket: target, rejectUnauthorized: false });
+    const c = new tls.TLSSocket(client, { isServer: true, key: this.o.key, cert: this.o.cert });
+    await Promise.all([
+      new Promise<void>((resolve, reject) => {
+        t.once('secureConnect', resolve);
+        t.once('error', reject);
+      }),
+      new Promise<void>((resolve, reject) => {
+        c.once('secure', resolve);
+        c.once('error', reject);
+      }),
+    ]);
+    return [c, t];
+  }
+}

@@ -1,0 +1,101 @@
+// npm run controls: every scenario, run against the embedded Prosody behind a rewriting proxy
+// that makes it violate exactly that scenario's requirement (or repair a known departure).
+// Prints one row per scenario and 'N passed, N failed'; exits 1 when a control does not hold
+// or a scenario has no control. Runs inside the lab (it re-executes itself there).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONTROLS } from './controls.ts';
+import { Proxy } from './proxy.ts';
+import { loadConfig } from '../../support/config.ts';
+import { ensureInstalled, loadDriver, TARGETS_DIR } from '../../targets/target.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PROXY_PORT = 5223;
+
+function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, quiet = true): Promise<number> {
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'], env });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+/** Every scenario title in features/, so that a scenario without a control is reported. */
+export function scenarioTitles(dir = path.join(ROOT, 'features')): string[] {
+  const out: string[] = [];
+  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    if (!f.endsWith('.feature')) continue;
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+      const m = /^\s*Scenario(?: Outline)?:\s*(.+?)\s*$/.exec(line);
+      if (m) out.push(m[1]!);
+    }
+  }
+  return out;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function inside(): Promise<number> {
+  const cfg = loadConfig(path.join(TARGETS_DIR, 'prosody', 'config.json'), {});
+  const driver = await loadDriver('prosody');
+  const runDir = path.join(TARGETS_DIR, 'prosody', 'run');
+  const target = await driver.start(cfg, { c2sTls: 'required' }, runDir);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-controls-'));
+  const cfgFile = path.join(tmp, 'config.json');
+  fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, c2s: { host: '127.0.0.1', port: PROXY_PORT }, parallel: 1 }), { mode: 0o600 });
+  const key = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.key`), 'utf8');
+  const cert = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.crt`), 'utf8');
+  const only = process.env.CONTROL ? new RegExp(process.env.CONTROL) : undefined;
+  let pass = 0;
+  let fail = 0;
+  const rows: string[] = [];
+  try {
+    const titles = scenarioTitles();
+    for (const t of titles) {
+      if (!CONTROLS.some((c) => c.scenario === t)) {
+        fail++;
+        rows.push(`FAIL  no control for scenario: ${t}`);
+      }
+    }
+    for (const c of CONTROLS) {
+      if (!titles.includes(c.scenario)) {
+        fail++;
+        rows.push(`FAIL  control names no existing scenario: ${c.scenario}`);
+        continue;
+      }
+      if (only && !only.test(c.scenario)) continue;
+      const proxy = new Proxy({ listenPort: PROXY_PORT, targetHost: cfg.c2s.host, targetPort: cfg.c2s.port, key, cert, mutation: c.mutation });
+      await proxy.start();
+      const reports = path.join(ROOT, 'reports', 'controls', String(CONTROLS.indexOf(c) + 1));
+      try {
+        await exec(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--config', cfgFile, '--name', `^${escapeRe(c.scenario)}$`, '--no-preflight', '--no-render', '--fail-on', 'none', '--reports', reports]);
+      } finally {
+        await proxy.stop();
+      }
+      const compliance = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { scenarios: Array<{ name: string; status: string; message?: string }> };
+      const got = compliance.scenarios.find((s) => s.name === c.scenario)?.status ?? 'not run';
+      const ok = got === c.expect;
+      if (ok) pass++;
+      else fail++;
+      rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${c.expect === 'failed' ? 'violation' : 'repair   '}: ${c.change}\n        -> ${c.scenario}: ${got} (expected ${c.expect})`);
+    }
+  } finally {
+    await target.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(rows.join('\n'));
+  console.log(`controls: ${pass} passed, ${fail} failed`);
+  return fail ? 1 : 0;
+}
+
+async function main(): Promise<number> {
+  if (process.env.XMPP_IN_LAB === '1') return inside();
+  ensureInstalled(await loadDriver('prosody'));
+  const me = fileURLToPath(import.meta.url);
+  return exec(path.join(TARGETS_DIR, 'lab', 'run.sh'), [process.execPath, '--import', 'tsx', me], { ...process.env, XMPP_IN_LAB: '1' }, false);
+}
+
+main().then((code) => process.exit(code), (e: unknown) => {
+  console.error(`controls: ${(e as Error).message}`);
+  process.exit(2);
+});
