@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
-const hostPort = z.object({
+const hostPort = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
 });
 
-const account = z.object({
+const account = z.strictObject({
   user: z.string().min(1),
   password: z.string().min(1),
 });
@@ -21,7 +21,7 @@ export const ConfigSchema = z
     c2s: hostPort,
     s2s: hostPort.optional(),
     tls: z
-      .object({
+      .strictObject({
         /** required: the target must require STARTTLS; optional: offered, not required; none: not offered */
         policy: z.enum(['required', 'optional', 'none']).default('required'),
         /** accept a certificate that does not chain to a trusted CA: an explicit switch, off by default */
@@ -33,14 +33,14 @@ export const ConfigSchema = z
     /** at least two accounts: stanza routing needs a sender and a recipient. Per worker, pairs. */
     accounts: z.array(account).min(2, 'needs at least two accounts (a sender and a recipient)'),
     peer: z
-      .object({
+      .strictObject({
         /** the domain the suite plays as a peer server */
         domain: z.string().min(1).default('peer.test'),
         listen: hostPort.default({ host: '127.0.0.2', port: 5269 }),
       })
       .prefault({}),
     timeouts: z
-      .object({
+      .strictObject({
         /** how long to wait for any answer the protocol requires */
         responseMs: z.number().int().min(50).max(120_000).default(5000),
         /** how long silence must last to count as 'sent nothing' where no round-trip can prove it */
@@ -125,7 +125,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`config error in ${file}: not valid JSON (${(e as Error).message})`);
+    throw new ConfigError(`config error in ${file}: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
   }
   return parseConfig(raw, file, env);
 }

@@ -51,6 +51,11 @@ export function scramSha1(user: string, password: string, nonce = crypto.randomB
     name: 'SCRAM-SHA-1',
     initial: () => `n,,${clientFirstBare}`,
     respond(serverFirst: string): string {
+      if (serverSignature && serverFirst.startsWith('v=')) {
+        // RFC 3920 carries no data with <success/>: the server-final-message comes as a last challenge
+        this.verifySuccess(serverFirst);
+        return '';
+      }
       const a = parseAttrs(serverFirst);
       if (!a.r || !a.s || !a.i) throw new Error(`SCRAM server-first-message lacks r, s or i: ${serverFirst}`);
       if (!a.r.startsWith(nonce)) throw new Error('SCRAM server nonce does not extend the client nonce');
@@ -68,7 +73,8 @@ export function scramSha1(user: string, password: string, nonce = crypto.randomB
       if (!serverSignature) return;
       const v = parseAttrs(data).v;
       if (v === undefined) return; // may come as a last challenge instead (RFC 3920 has no data with success)
-      if (!crypto.timingSafeEqual(Buffer.from(v, 'base64'), serverSignature)) throw new Error('SCRAM server signature is wrong');
+      const got = Buffer.from(v, 'base64');
+      if (got.length !== serverSignature.length || !crypto.timingSafeEqual(got, serverSignature)) throw new Error('SCRAM server signature is wrong');
     },
   };
 }

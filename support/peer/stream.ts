@@ -323,7 +323,8 @@ export class XmppStream {
     }
     const started = Date.now();
     try {
-      await this.expect((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed', what, this.opts.quietMs);
+      const ev = await this.expect((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed', what, this.opts.quietMs);
+      this.inbox.unshift(ev); // keep the evidence for the message below and for unread()
     } catch (e) {
       if (e instanceof ExpectationFailed) {
         XmppStream.quietMsTotal += Date.now() - started;

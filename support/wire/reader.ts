@@ -25,7 +25,13 @@ export class StreamReader {
     return this.failed;
   }
 
-  constructor(private readonly emit: (ev: ReaderEvent) => void) {
+  private readonly emit: (ev: ReaderEvent) => void;
+
+  constructor(emit: (ev: ReaderEvent) => void) {
+    // saxes goes on parsing after it reported an error; nothing it says after that is evidence
+    this.emit = (ev) => {
+      if (!this.failed || ev.kind === 'xml-error') emit(ev);
+    };
     this.reset();
   }
 

@@ -23,8 +23,15 @@ export class Redactor {
   private inPayload = false;
   private marked = false;
   private pendingTag = '';
+  /** the end of the last output, held back so that a secret split across chunks is still masked */
+  private carry = '';
+  private readonly secrets: string[];
+  private readonly hold: number;
 
-  constructor(private readonly secrets: string[] = []) {}
+  constructor(secrets: string[] = []) {
+    this.secrets = secrets.filter((x) => x.length >= 3);
+    this.hold = Math.max(0, ...this.secrets.map((x) => x.length - 1));
+  }
 
   push(chunk: string): string {
     let out = '';
@@ -71,23 +78,22 @@ export class Redactor {
         }
       }
     }
-    return this.maskSecrets(out);
+    return this.maskSecrets(out, false);
   }
 
   /** Whatever is held back waiting for the rest of a tag, at the end of the connection. */
   flush(): string {
     const rest = this.pendingTag;
     this.pendingTag = '';
-    return this.maskSecrets(rest);
+    return this.maskSecrets(rest, true);
   }
 
-  private maskSecrets(s: string): string {
-    let out = s;
-    for (const secret of this.secrets) {
-      if (secret.length < 3) continue;
-      out = out.split(secret).join(REDACTED);
-    }
-    return out;
+  private maskSecrets(s: string, final: boolean): string {
+    let out = this.carry + s;
+    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    const keep = final ? 0 : Math.min(this.hold, out.length);
+    this.carry = out.slice(out.length - keep);
+    return out.slice(0, out.length - keep);
   }
 }
 

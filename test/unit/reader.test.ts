@@ -88,7 +88,6 @@ for (const [name, input] of [
 ] as const) {
   test(
     `a well-formedness error (${name}) gives exactly one xml-error and nothing after`,
-    { todo: 'reader.ts: events emitted by saxes after the error, in the same write(), are not suppressed' },
     () => {
       const { events } = feed([input]);
       const k = kinds(events);

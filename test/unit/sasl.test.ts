@@ -25,7 +25,6 @@ test('SCRAM-SHA-1: a wrong server signature throws', () => {
 
 test(
   'SCRAM-SHA-1: a server signature of the wrong length is reported as a wrong signature',
-  { todo: 'sasl.ts: crypto.timingSafeEqual throws RangeError "Input buffers must have the same byte length"' },
   () => {
     const m = scramSha1('user', 'pencil', NONCE);
     m.respond(SERVER_FIRST);
@@ -35,7 +34,6 @@ test(
 
 test(
   'SCRAM-SHA-1: server-final sent as a last challenge (RFC 3920: no data with success) is verified',
-  { todo: 'sasl.ts: respond() treats every challenge as server-first and throws "lacks r, s or i" on v=...' },
   () => {
     const m = scramSha1('user', 'pencil', NONCE);
     m.respond(SERVER_FIRST);
