@@ -17,6 +17,7 @@ import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
 import { gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
 import { renderAllure, writeAllureExtras, writeRequirementsPage } from '../support/report/publish.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
+import { DnsStub, peerRecords } from '../support/wire/dns.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -111,11 +112,17 @@ async function insideLab(o: Options): Promise<void> {
   const cfg = loadConfig(o.cfgFile!, {});
   const driver = await loadDriver(o.target);
   const runDir = path.join(TARGETS_DIR, o.target, 'run');
+  // the lab's resolver: every DNS query the target makes ends here, on loopback, and is logged
+  const dns = new DnsStub(peerRecords(cfg.peer.domain, cfg.peer.listen.host, cfg.peer.listen.port));
+  await dns.start('127.0.0.1', 53);
   const started = await driver.start(cfg, PROFILES[o.profile], runDir);
   try {
     await runSuite(cfg, o.cfgFile!, o);
   } finally {
     await started.stop();
+    await dns.stop();
+    fs.mkdirSync(o.reports, { recursive: true });
+    fs.writeFileSync(path.join(o.reports, 'dns-queries.json'), JSON.stringify(dns.queries, null, 2));
   }
 }
 
