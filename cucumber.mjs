@@ -5,7 +5,7 @@ const reports = process.env.XMPP_REPORTS_DIR ?? 'reports';
 
 export default {
   paths: ['features/**/*.feature'],
-  import: ['support/tsx-register.mjs', 'allure-cucumberjs', 'support/**/*.ts', 'steps/**/*.ts'],
+  import: ['support/tsx-register.mjs', 'support/**/*.ts', 'steps/**/*.ts'],
   format: [
     'progress',
     `json:${reports}/cucumber.json`,

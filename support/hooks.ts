@@ -2,6 +2,8 @@
 // it, every connection's transcript and the outcomes are attached, and every socket is closed.
 import { After, Before, setDefaultTimeout, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import fs from 'node:fs';
+// allure-cucumberjs installs the runtime that carries epic/label calls to the Allure formatter
+import 'allure-cucumberjs';
 import * as allure from 'allure-js-commons';
 import { requirements, reqIdsOf, keywordOf, strength } from './requirements.ts';
 import type { XmppWorld } from './world.ts';

@@ -1,6 +1,6 @@
 Feature: 4.3 Stream Security
   Changed in -23: stanzas before authentication MUST NOT be accepted; the receiving entity
-  SHOULD return <not-authorized/> and close the stream and the TCP connection. This is the c2s
+  SHOULD return `<not-authorized/>` and close the stream and the TCP connection. This is the c2s
   reading; the dialback reading (core-8.3-23: silently drop) is checked in section 8.
 
   Rule: 4.3 stanzas sent before the stream is authenticated are not accepted
@@ -8,7 +8,7 @@ Feature: 4.3 Stream Security
     @req:core-4.3-3 @req:core-4.7.3-2 @MUST_NOT @c2s @changed-in-23
     Scenario: a message sent before SASL is not delivered
       "... if it does, then the other entity MUST NOT accept such stanzas ..." and, for
-      <not-authorized/>, "the receiving entity MUST NOT process the offending stanza".
+      `<not-authorized/>`, "the receiving entity MUST NOT process the offending stanza".
       Given a recipient bound to the target
       And a client that negotiated up to "tls"
       When the client sends:
@@ -19,7 +19,7 @@ Feature: 4.3 Stream Security
 
     @req:core-4.3-3 @SHOULD @c2s @changed-in-23
     Scenario: a message sent before SASL is answered with <not-authorized/> and the connection closed
-      "... and SHOULD return a <not-authorized/> stream error and then terminate both the XML
+      "... and SHOULD return a `<not-authorized/>` stream error and then terminate both the XML
       stream and the underlying TCP connection"
       Given a client that negotiated up to "tls"
       When the client sends:

@@ -48,7 +48,7 @@ Feature: 4.4 Stream Attributes
     @req:core-4.4.1-6 @req:core-4.4.1-3 @MUST @c2s
     Scenario: a higher minor version (1.10) is compared numerically and answered with 1.0
       "The receiving entity MUST perform a numeric comparison on the major and minor version
-      numbers, not a string match on '<major>.<minor>'." A string comparison would take 1.10
+      numbers, not a string match on '`<major>`.`<minor>`'." A string comparison would take 1.10
       for lower than 1.0's successor 1.1; a numeric one answers 1.0, the lower of the two.
       Given a client connected to the target
       When the client opens a stream with:
@@ -63,7 +63,7 @@ Feature: 4.4 Stream Attributes
       "The receiving entity MUST set the value of the 'version' attribute on the response
       stream header to either the value supplied by the initiating entity or the highest
       version number supported by the receiving entity, whichever is lower." A server of this
-      draft may instead refuse a major version it cannot speak with <unsupported-version/>
+      draft may instead refuse a major version it cannot speak with `<unsupported-version/>`
       (4.7.3); either is accepted, and the verdict names which happened.
       Given a client connected to the target
       When the client opens a stream with:

@@ -3,7 +3,7 @@ Feature: 4.6 Stream Features
   @req:core-4.6-1 @MUST @c2s
   Scenario: a version 1.0 stream is answered with stream features
     "If the initiating entity includes the 'version' attribute set to a value of at least
-    '1.0' in the initial stream header, the receiving entity MUST send a <features/> child
+    '1.0' in the initial stream header, the receiving entity MUST send a `<features/>` child
     element (prefixed by the streams namespace prefix) to the initiating entity in order to
     announce any stream-level features that can be negotiated (or capabilities that otherwise
     need to be advertised)."

@@ -40,8 +40,8 @@ export function writeAllureExtras(resultsDir: string, c: Compliance): void {
   };
   fs.writeFileSync(path.join(resultsDir, 'environment.properties'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   const categories = [
-    { name: 'MUST violated', matchedStatuses: ['failed'], messageRegex: '(?s)MUST violated:.*' },
-    { name: 'SHOULD not met', matchedStatuses: ['failed'], messageRegex: '(?s)SHOULD not met:.*' },
+    { name: 'MUST violated', matchedStatuses: ['failed'], messageRegex: '(?s).*MUST violated:.*' },
+    { name: 'SHOULD not met', matchedStatuses: ['failed'], messageRegex: '(?s).*SHOULD not met:.*' },
     { name: 'Not applicable', matchedStatuses: ['skipped'] },
     { name: 'Suite could not decide', matchedStatuses: ['broken'] },
   ];
