@@ -10,7 +10,7 @@ import { TARGETS_DIR } from '../targets/target.ts';
 
 const { values } = parseArgs({ options: { target: { type: 'string', default: 'prosody' }, reports: { type: 'string', default: 'reports' }, profile: { type: 'string', default: 'tls-required' } } });
 const c = ComplianceSchema.parse(JSON.parse(fs.readFileSync(path.join(values.reports!, 'compliance.json'), 'utf8')));
-const file = path.join(TARGETS_DIR, values.target!, 'expected.json');
+const file = path.join(TARGETS_DIR, values.target!, values.profile === 'tls-required' ? 'expected.json' : `expected.${values.profile}.json`);
 const previous = fs.existsSync(file) ? loadExpected(file) : undefined;
 const e = baselineFrom(c, previous, values.target!, values.profile!);
 fs.writeFileSync(file, JSON.stringify(e, null, 2) + '\n');

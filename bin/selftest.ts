@@ -10,7 +10,10 @@ import { compareWithExpected, loadExpected } from '../test/baseline/expected.ts'
 import { TARGETS_DIR } from '../targets/target.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TARGETS = (process.env.SELFTEST_TARGETS ?? 'prosody').split(',').filter(Boolean);
+/** target:profile pairs; each has its baseline targets/<target>/expected.json (first profile) or expected.<profile>.json */
+const RUNS = (process.env.SELFTEST_RUNS ?? 'prosody:tls-required,prosody:tls-optional').split(',').filter(Boolean).map((r) => r.split(':') as [string, string]);
+const DEFAULT_PROFILE = 'tls-required';
+const expectedFile = (target: string, profile: string) => path.join(TARGETS_DIR, target, profile === DEFAULT_PROFILE ? 'expected.json' : `expected.${profile}.json`);
 
 function run(cmd: string, args: string[]): Promise<number> {
   const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit' });
@@ -37,14 +40,14 @@ await part('unit tests', async () => {
   return code === 0 ? undefined : `node --test exited ${code}`;
 });
 
-for (const target of TARGETS) {
-  await part(`conformance run against ${target}, compared with targets/${target}/expected.json`, async () => {
-    const reports = path.join(ROOT, 'reports', `selftest-${target}`);
-    const code = await run(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', target, '--fail-on', 'none', '--reports', reports]);
+for (const [target, profile] of RUNS) {
+  await part(`conformance run against ${target} (${profile}), compared with ${path.relative(ROOT, expectedFile(target, profile))}`, async () => {
+    const reports = path.join(ROOT, 'reports', `selftest-${target}-${profile}`);
+    const code = await run(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--target', target, '--profile', profile, '--fail-on', 'none', '--reports', reports]);
     if (code !== 0) return `the run exited ${code}`;
     const c = ComplianceSchema.parse(JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')));
     if (c.requirements.length !== 275) return `compliance.json has ${c.requirements.length} requirements, not 275`;
-    const expected = loadExpected(path.join(TARGETS_DIR, target, 'expected.json'));
+    const expected = loadExpected(expectedFile(target, profile));
     const todo = Object.entries(expected.verdicts).filter(([, v]) => v.verdict === 'failed' && v.because.startsWith('TODO'));
     const diffs = compareWithExpected(c, expected);
     for (const d of diffs) process.stdout.write(`  changed verdict: ${d}\n`);

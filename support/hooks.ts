@@ -59,6 +59,18 @@ Before({ name: 'report labels: epic per section, keyword, requirements' }, async
   await allure.severity(current.level === 'must' ? 'critical' : 'normal');
 });
 
+/**
+ * Scenarios that need a TLS policy say so with a tag (@tls-required, @tls-optional, @tls-none);
+ * against a target configured with another policy they are not applicable: skipped, with why.
+ */
+Before({ name: 'the scenario applies to the configured TLS policy' }, function (this: XmppWorld, { pickle }: ITestCaseHookParameter) {
+  const wanted = pickle.tags.map((t) => t.name).filter((t) => /^@tls-(required|optional|none)$/.test(t)).map((t) => t.slice(5));
+  if (wanted.length && !wanted.includes(this.cfg.tls.policy)) {
+    return notApplicable(this, `needs a target whose TLS policy is ${wanted.join(' or ')}; this target's is '${this.cfg.tls.policy}' (tls.policy in the config)`);
+  }
+  return undefined;
+});
+
 Before({ name: 'the target was reachable at preflight' }, function (this: XmppWorld) {
   const p = preflightResult();
   if (p && !p.ok && p.problem === 'unreachable') {
