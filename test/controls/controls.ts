@@ -11,6 +11,8 @@ export interface Control {
   change: string;
   expect: 'failed' | 'passed';
   mutation: Mutation;
+  /** the embedded target's TLS policy this control runs under (default: required) */
+  profile?: 'tls-required' | 'tls-optional';
 }
 
 

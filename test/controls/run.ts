@@ -36,51 +36,60 @@ export function scenarioTitles(dir = path.join(ROOT, 'features')): string[] {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function inside(): Promise<number> {
-  const cfg = loadConfig(path.join(TARGETS_DIR, 'prosody', 'config.json'), {});
+  const base = loadConfig(path.join(TARGETS_DIR, 'prosody', 'config.json'), {});
   const driver = await loadDriver('prosody');
   const runDir = path.join(TARGETS_DIR, 'prosody', 'run');
-  const target = await driver.start(cfg, { c2sTls: 'required' }, runDir);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-controls-'));
-  const cfgFile = path.join(tmp, 'config.json');
-  fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, c2s: { host: '127.0.0.1', port: PROXY_PORT }, parallel: 1 }), { mode: 0o600 });
-  const key = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.key`), 'utf8');
-  const cert = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.crt`), 'utf8');
   const only = process.env.CONTROL ? new RegExp(process.env.CONTROL) : undefined;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-controls-'));
   let pass = 0;
   let fail = 0;
   const rows: string[] = [];
-  try {
-    const titles = scenarioTitles();
-    for (const t of titles) {
-      if (!CONTROLS.some((c) => c.scenario === t)) {
-        fail++;
-        rows.push(`FAIL  no control for scenario: ${t}`);
-      }
+  const titles = scenarioTitles();
+  for (const t of titles) {
+    if (!CONTROLS.some((c) => c.scenario === t)) {
+      fail++;
+      rows.push(`FAIL  no control for scenario: ${t}`);
     }
-    for (const c of CONTROLS) {
-      if (!titles.includes(c.scenario)) {
-        fail++;
-        rows.push(`FAIL  control names no existing scenario: ${c.scenario}`);
-        continue;
-      }
-      if (only && !only.test(c.scenario)) continue;
-      const proxy = new Proxy({ listenPort: PROXY_PORT, targetHost: cfg.c2s.host, targetPort: cfg.c2s.port, key, cert, mutation: c.mutation });
-      await proxy.start();
-      const reports = path.join(ROOT, 'reports', 'controls', String(CONTROLS.indexOf(c) + 1));
+  }
+  for (const c of CONTROLS) {
+    if (!titles.includes(c.scenario)) {
+      fail++;
+      rows.push(`FAIL  control names no existing scenario: ${c.scenario}`);
+    }
+  }
+  try {
+    for (const profile of ['tls-required', 'tls-optional'] as const) {
+      const mine = CONTROLS.filter((c) => (c.profile ?? 'tls-required') === profile && titles.includes(c.scenario) && (!only || only.test(c.scenario)));
+      if (!mine.length) continue;
+      const policy: 'optional' | 'required' = profile === 'tls-optional' ? 'optional' : 'required';
+      const cfg = { ...base, tls: { ...base.tls, policy } };
+      const target = await driver.start(cfg, { c2sTls: policy }, runDir);
+      const cfgFile = path.join(tmp, `config-${profile}.json`);
+      fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, c2s: { host: '127.0.0.1', port: PROXY_PORT }, parallel: 1 }), { mode: 0o600 });
+      const key = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.key`), 'utf8');
+      const cert = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.crt`), 'utf8');
       try {
-        await exec(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--config', cfgFile, '--name', `^${escapeRe(c.scenario)}$`, '--no-preflight', '--no-render', '--fail-on', 'none', '--reports', reports]);
+        for (const c of mine) {
+          const proxy = new Proxy({ listenPort: PROXY_PORT, targetHost: cfg.c2s.host, targetPort: cfg.c2s.port, key, cert, mutation: c.mutation });
+          await proxy.start();
+          const reports = path.join(ROOT, 'reports', 'controls', String(CONTROLS.indexOf(c) + 1));
+          try {
+            await exec(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--config', cfgFile, '--name', `^${escapeRe(c.scenario)}$`, '--no-preflight', '--no-render', '--fail-on', 'none', '--reports', reports]);
+          } finally {
+            await proxy.stop();
+          }
+          const compliance = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { scenarios: Array<{ name: string; status: string }> };
+          const got = compliance.scenarios.find((s) => s.name === c.scenario)?.status ?? 'not run';
+          const ok = got === c.expect;
+          if (ok) pass++;
+          else fail++;
+          rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${c.expect === 'failed' ? 'violation' : 'repair   '}: ${c.change}\n        -> ${c.scenario} (${profile}): ${got} (expected ${c.expect})`);
+        }
       } finally {
-        await proxy.stop();
+        await target.stop();
       }
-      const compliance = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { scenarios: Array<{ name: string; status: string; message?: string }> };
-      const got = compliance.scenarios.find((s) => s.name === c.scenario)?.status ?? 'not run';
-      const ok = got === c.expect;
-      if (ok) pass++;
-      else fail++;
-      rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${c.expect === 'failed' ? 'violation' : 'repair   '}: ${c.change}\n        -> ${c.scenario}: ${got} (expected ${c.expect})`);
     }
   } finally {
-    await target.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(rows.join('\n'));
