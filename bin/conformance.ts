@@ -113,7 +113,7 @@ async function insideLab(o: Options): Promise<void> {
   const driver = await loadDriver(o.target);
   const runDir = path.join(TARGETS_DIR, o.target, 'run');
   // the lab's resolver: every DNS query the target makes ends here, on loopback, and is logged
-  const dns = new DnsStub(peerRecords(cfg.peer.domain, cfg.peer.listen.host, cfg.peer.listen.port));
+  const dns = new DnsStub(peerRecords([cfg.peer.domain, cfg.peer.secondDomain], cfg.peer.listen.host, cfg.peer.listen.port));
   await dns.start('127.0.0.1', 53);
   const started = await driver.start(cfg, PROFILES[o.profile], runDir);
   try {

@@ -36,6 +36,8 @@ export const ConfigSchema = z
       .strictObject({
         /** the domain the suite plays as a peer server */
         domain: z.string().min(1).default('peer.test'),
+        /** a second domain the peer serves, for piggybacking on a validated connection (8.3) */
+        secondDomain: z.string().min(1).default('peer2.test'),
         listen: hostPort.default({ host: '127.0.0.2', port: 5269 }),
       })
       .prefault({}),
@@ -49,6 +51,8 @@ export const ConfigSchema = z
         connectMs: z.number().int().min(50).max(60_000).default(3000),
       })
       .prefault({}),
+    /** another hostname the target serves, if any: for dialback over an already validated connection (8.3) */
+    otherDomain: z.string().min(1).optional(),
     parallel: z.number().int().min(1).max(16).default(1),
     /** free text for the report: which software the target is, when it does not say itself */
     software: z.string().optional(),

@@ -1,6 +1,6 @@
 // Named hooks: requirement tags are checked against the registry before a scenario runs; after
 // it, every connection's transcript and the outcomes are attached, and every socket is closed.
-import { After, Before, setDefaultTimeout, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { After, Before, setDefaultTimeout, setParallelCanAssign, parallelCanAssignHelpers, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import fs from 'node:fs';
 // allure-cucumberjs installs the runtime that carries epic/label calls to the Allure formatter
 import 'allure-cucumberjs';
@@ -30,6 +30,9 @@ function preflightResult(): Preflight | null {
 // A step's own waits are bounded by the config; this is the outer bound of one step, so that a
 // hostile target can never hold a step longer than a few response timeouts.
 setDefaultTimeout(Math.max(10_000, suiteConfig().timeouts.responseMs * 4 + suiteConfig().timeouts.quietMs * 2));
+
+// the peer's listener has one address: s2s scenarios never run two at a time across workers
+setParallelCanAssign(parallelCanAssignHelpers.atMostOnePicklePerTag(['@s2s']));
 
 export const ATTACH = {
   outcome: 'outcome.txt',
@@ -80,8 +83,11 @@ Before({ name: 'the target was reachable at preflight' }, function (this: XmppWo
 });
 
 After({ name: 'attach transcripts and close every connection' }, async function (this: XmppWorld) {
-  for (const s of this.streams) s.destroy();
-  for (const s of this.streams) {
+  await this.listener?.stop();
+  const all = [...this.streams, ...this.ledger.entries.map((e) => e.stream).filter((s) => !this.streams.includes(s))];
+  for (const s of all) s.destroy();
+  if (this.ledger.entries.length) this.attach(this.ledger.describe(), { mediaType: 'text/plain', fileName: 's2s-ledger.txt' });
+  for (const s of all) {
     const text = s.transcript.render();
     this.attach(text || '(nothing was exchanged)', { mediaType: 'text/plain', fileName: `${s.label}.xmpp.txt` });
   }

@@ -4,6 +4,7 @@ import { loadConfig, secretsOf, type Account, type Config } from './config.ts';
 import { Client } from './peer/client.ts';
 import type { XmppStream } from './peer/stream.ts';
 import { Undecided } from './errors.ts';
+import { Ledger, PeerListener, originate } from './peer/server.ts';
 
 let configCache: Config | undefined;
 
@@ -35,6 +36,12 @@ export class XmppWorld extends World {
   readonly outcomes: string[] = [];
   /** values a step remembers for a later one */
   readonly memo = new Map<string, unknown>();
+  /** s2s: which connection carried what, by who opened it */
+  readonly ledger = new Ledger();
+  /** s2s: the peer domain's listener (authoritative and receiving roles), when a step started it */
+  listener: PeerListener | undefined;
+  /** s2s: connections the peer opened to the target, by name */
+  readonly s2s = new Map<string, XmppStream>();
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -54,6 +61,27 @@ export class XmppWorld extends World {
     return client;
   }
 
+  async startListener(): Promise<PeerListener> {
+    if (!this.listener) {
+      this.listener = new PeerListener({ cfg: this.cfg, secrets: this.secrets, ledger: this.ledger, label: 'listener' });
+      await this.listener.start();
+    }
+    return this.listener;
+  }
+
+  /** A connection from the peer (originating role) to the target's s2s port. */
+  async originate(name: string): Promise<XmppStream> {
+    const s = await originate({ cfg: this.cfg, secrets: this.secrets, ledger: this.ledger, label: `peer-out-${this.ledger.entries.length + 1}` });
+    this.s2s.set(name, s);
+    return s;
+  }
+
+  peerStream(name = 'initial'): XmppStream {
+    const s = this.s2s.get(name);
+    if (!s) throw new Undecided(`the scenario has no peer connection called '${name}': a step must open it first`);
+    return s;
+  }
+
   client(role = 'client'): Client {
     const c = this.clients.get(role);
     if (!c) throw new Undecided(`the scenario has no connection called '${role}': a Given step must open it first`);
@@ -65,6 +93,8 @@ export class XmppWorld extends World {
     const vars: Record<string, string | undefined> = {
       domain: this.cfg.domain,
       'peer-domain': this.cfg.peer.domain,
+      'second-peer-domain': this.cfg.peer.secondDomain,
+      'other-domain': this.cfg.otherDomain,
       jid: this.clients.get('client')?.jid,
       'bare-jid': this.clients.get('client')?.bareJid,
       recipient: this.clients.get('recipient')?.jid,

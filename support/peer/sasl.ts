@@ -81,3 +81,92 @@ export function scramSha1(user: string, password: string, nonce = crypto.randomB
 
 export const b64 = (s: string): string => (s === '' ? '=' : Buffer.from(s, 'utf8').toString('base64'));
 export const unb64 = (s: string): string => (s.trim() === '=' ? '' : Buffer.from(s.trim(), 'base64').toString('utf8'));
+
+/** RFC 2831 section 2.1: `key=value` and `key="quoted, value"` pairs of a digest-challenge. */
+export function parseDigestChallenge(challenge: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const re = /\s*([A-Za-z0-9-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,]*))\s*(?:,|$)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(challenge)) && m[0] !== '') {
+    const key = m[1]!.toLowerCase();
+    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!.trim();
+    (out[key] ??= []).push(value);
+  }
+  return out;
+}
+
+export interface DigestOptions {
+  /** the service part of digest-uri (RFC 3920 6.1 via RFC 2831: 'xmpp' for XMPP) */
+  service?: string;
+  /** the host part of digest-uri: the server's domain */
+  host: string;
+  /** injectable for the RFC 2831 section 4 vector */
+  cnonce?: string;
+  authzid?: string;
+}
+
+/**
+ * DIGEST-MD5 (RFC 2831), client side, qop=auth only: answers the digest-challenge with a
+ * digest-response and checks the server's rspauth (second challenge or success data).
+ */
+export function digestMd5(user: string, password: string, opts: DigestOptions): Mechanism {
+  const service = opts.service ?? 'xmpp';
+  const cnonce = opts.cnonce ?? crypto.randomBytes(18).toString('base64');
+  const digestUri = `${service}/${opts.host}`;
+  const md5 = (data: Buffer | string) => crypto.createHash('md5').update(data).digest();
+  const hex = (b: Buffer) => b.toString('hex');
+  let expectedRspauth: string | undefined;
+  let verified = false;
+  const checkRspauth = (data: string): void => {
+    const got = parseDigestChallenge(data).rspauth?.[0];
+    if (got === undefined) return;
+    if (!expectedRspauth || got.toLowerCase() !== expectedRspauth) throw new Error(`DIGEST-MD5 rspauth is wrong: got ${got}, expected ${expectedRspauth}`);
+    verified = true;
+  };
+  return {
+    name: 'DIGEST-MD5',
+    initial: () => undefined,
+    respond(challenge: string): string {
+      const c = parseDigestChallenge(challenge);
+      if (c.rspauth) {
+        checkRspauth(challenge);
+        return '';
+      }
+      const nonce = c.nonce?.[0];
+      if (!nonce) throw new Error(`DIGEST-MD5 challenge carries no nonce: ${challenge}`);
+      if (c.nonce!.length > 1) throw new Error('DIGEST-MD5 challenge carries more than one nonce (RFC 2831 2.1.1)');
+      const qops = (c.qop?.[0] ?? 'auth').split(',').map((q) => q.trim());
+      if (!qops.includes('auth')) throw new Error(`DIGEST-MD5 challenge offers no qop=auth (qop="${c.qop?.[0]}")`);
+      if (c.algorithm?.[0] !== 'md5-sess') throw new Error(`DIGEST-MD5 challenge lacks algorithm=md5-sess (RFC 2831 2.1.1)`);
+      const realm = c.realm?.[0] ?? opts.host;
+      const utf8 = c.charset?.[0]?.toLowerCase() === 'utf-8';
+      const nc = '00000001';
+      const qop = 'auth';
+      const a1 = Buffer.concat([
+        md5(Buffer.from(`${user}:${realm}:${password}`, utf8 ? 'utf8' : 'latin1')),
+        Buffer.from(`:${nonce}:${cnonce}${opts.authzid ? `:${opts.authzid}` : ''}`, 'utf8'),
+      ]);
+      const ha1 = hex(md5(a1));
+      const kd = (a2: string) => hex(md5(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${hex(md5(a2))}`));
+      const response = kd(`AUTHENTICATE:${digestUri}`);
+      expectedRspauth = kd(`:${digestUri}`);
+      const q = (s: string) => `"${s.replace(/(["\\])/g, '\\$1')}"`;
+      return [
+        ...(utf8 ? ['charset=utf-8'] : []),
+        `username=${q(user)}`,
+        `realm=${q(realm)}`,
+        `nonce=${q(nonce)}`,
+        `nc=${nc}`,
+        `cnonce=${q(cnonce)}`,
+        `digest-uri=${q(digestUri)}`,
+        `response=${response}`,
+        `qop=${qop}`,
+        ...(opts.authzid ? [`authzid=${q(opts.authzid)}`] : []),
+      ].join(',');
+    },
+    verifySuccess(data: string): void {
+      if (data) checkRspauth(data);
+      else if (!verified && expectedRspauth) throw new Error('DIGEST-MD5 ended with <success/> without rspauth (RFC 2831 2.1.3)');
+    },
+  };
+}

@@ -83,6 +83,10 @@ export class XmppStream {
   private sawFin = false;
   header: XmlElement | undefined;
   tls: TlsInfo | undefined;
+  /** values a role remembers about this connection (the stream id it gave, ...) */
+  readonly memo = new Map<string, unknown>();
+  /** called with every event as it arrives (the s2s ledger and the dialback responder listen here) */
+  readonly observers: Array<(ev: InboxEvent) => void> = [];
   /** time spent in quiet windows, for the benchmark */
   static quietMsTotal = 0;
 
@@ -123,6 +127,7 @@ export class XmppStream {
     if (ev.kind === 'close') this.sawStreamClose = true;
     if (ev.kind === 'header') this.header = ev.element;
     this.inbox.push(ev);
+    for (const o of this.observers) o(ev);
     const w = this.wake;
     this.wake = undefined;
     w?.();
@@ -153,6 +158,7 @@ export class XmppStream {
     const all: Record<string, string | undefined> = {
       xmlns: this.opts.contentNs,
       'xmlns:stream': NS.stream,
+      ...(this.opts.contentNs === NS.server ? { 'xmlns:db': NS.dialback } : {}),
       version: '1.0',
       ...attrs,
     };

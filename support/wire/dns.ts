@@ -73,11 +73,13 @@ export function answer(query: Buffer, records: DnsRecords): { response: Buffer; 
 }
 
 /** Records for the suite's peer domain: SRV _xmpp-server._tcp -> the peer listener, A -> its address. */
-export function peerRecords(domain: string, host: string, port: number): DnsRecords {
-  return {
-    a: { [domain.toLowerCase()]: [host] },
-    srv: { [`_xmpp-server._tcp.${domain.toLowerCase()}`]: [{ priority: 0, weight: 5, port, target: domain }] },
-  };
+export function peerRecords(domains: string | string[], host: string, port: number): DnsRecords {
+  const r: DnsRecords = { a: {}, srv: {} };
+  for (const d of [domains].flat().map((x) => x.toLowerCase())) {
+    r.a[d] = [host];
+    r.srv[`_xmpp-server._tcp.${d}`] = [{ priority: 0, weight: 5, port, target: d }];
+  }
+  return r;
 }
 
 export class DnsStub {

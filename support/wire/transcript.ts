@@ -23,14 +23,10 @@ export class Redactor {
   private inPayload = false;
   private marked = false;
   private pendingTag = '';
-  /** the end of the last output, held back so that a secret split across chunks is still masked */
-  private carry = '';
   private readonly secrets: string[];
-  private readonly hold: number;
 
   constructor(secrets: string[] = []) {
     this.secrets = secrets.filter((x) => x.length >= 3);
-    this.hold = Math.max(0, ...this.secrets.map((x) => x.length - 1));
   }
 
   push(chunk: string): string {
@@ -78,23 +74,55 @@ export class Redactor {
         }
       }
     }
-    return this.maskSecrets(out, false);
+    return maskSecrets(out, this.secrets);
   }
 
   /** Whatever is held back waiting for the rest of a tag, at the end of the connection. */
   flush(): string {
     const rest = this.pendingTag;
     this.pendingTag = '';
-    return this.maskSecrets(rest, true);
+    return maskSecrets(rest, this.secrets);
   }
+}
 
-  private maskSecrets(s: string, final: boolean): string {
-    let out = this.carry + s;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
-    const keep = final ? 0 : Math.min(this.hold, out.length);
-    this.carry = out.slice(out.length - keep);
-    return out.slice(0, out.length - keep);
+function maskSecrets(s: string, secrets: string[]): string {
+  let out = s;
+  for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/**
+ * A secret can also straddle two lines (two TCP segments). Before any line leaves the
+ * transcript, each direction's lines are read as one text and every occurrence is masked in
+ * the lines it spans.
+ */
+function maskAcrossLines(lines: TranscriptLine[], secrets: string[]): TranscriptLine[] {
+  const out = lines.map((l) => ({ ...l }));
+  for (const dir of ['sent', 'recv'] as const) {
+    const idx = out.map((l, i) => (l.dir === dir ? i : -1)).filter((i) => i >= 0);
+    const text = idx.map((i) => out[i]!.text).join('');
+    const masked = new Uint8Array(text.length);
+    let any = false;
+    for (const secret of secrets) {
+      for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+        masked.fill(1, at, at + secret.length);
+        any = true;
+      }
+    }
+    if (!any) continue;
+    let pos = 0;
+    for (const i of idx) {
+      const t = out[i]!.text;
+      let rebuilt = '';
+      for (let k = 0; k < t.length; k++) {
+        if (!masked[pos + k]) rebuilt += t[k];
+        else if (k === 0 || !masked[pos + k - 1]) rebuilt += REDACTED;
+      }
+      pos += t.length;
+      out[i]!.text = rebuilt;
+    }
   }
+  return out;
 }
 
 export class Transcript {
@@ -102,10 +130,13 @@ export class Transcript {
   private readonly start = Date.now();
   private readonly redactors: Record<'sent' | 'recv', Redactor>;
 
+  private readonly secrets: string[];
+
   constructor(
     public readonly label: string,
     secrets: string[] = [],
   ) {
+    this.secrets = secrets.filter((x) => x.length >= 3);
     this.redactors = { sent: new Redactor(secrets), recv: new Redactor(secrets) };
   }
 
@@ -128,13 +159,13 @@ export class Transcript {
   /** `+0.012s C->S <stream:stream ...>`: the form attached to the report. */
   render(): string {
     const arrow: Record<Direction, string> = { sent: 'peer -> target', recv: 'target -> peer', note: '--' };
-    return this.lines
+    return maskAcrossLines(this.lines, this.secrets)
       .map((l) => `+${(l.t / 1000).toFixed(3)}s ${arrow[l.dir]} ${l.text}`)
       .join('\n');
   }
 
   /** Exact bytes as a list of steps, for a reproducer. */
   exchanges(): Array<{ dir: Direction; text: string }> {
-    return this.lines.map(({ dir, text }) => ({ dir, text }));
+    return maskAcrossLines(this.lines, this.secrets).map(({ dir, text }) => ({ dir, text }));
   }
 }

@@ -26,10 +26,10 @@ modules_enabled = {
   "disco"; "roster"; "saslauth"; "tls"; "dialback"; "ping"; "version"; "time"; "uptime"; "posix";
   "s2s_static_route";              -- outgoing s2s to the suite's peer domain without any DNS query
 }
+local peer_route = { os.getenv("TARGET_PEER_HOST") or "127.0.0.2", tonumber(os.getenv("TARGET_PEER_PORT") or 5269) }
 s2s_static_routes = {
-  [os.getenv("TARGET_PEER_DOMAIN") or "peer.test"] = {
-    os.getenv("TARGET_PEER_HOST") or "127.0.0.2", tonumber(os.getenv("TARGET_PEER_PORT") or 5269)
-  };
+  [os.getenv("TARGET_PEER_DOMAIN") or "peer.test"] = peer_route;
+  [os.getenv("TARGET_PEER2_DOMAIN") or "peer2.test"] = peer_route;
 }
 modules_disabled = { "offline" }   -- no offline storage: a message to an absent user is not kept for later tests
 
@@ -53,3 +53,10 @@ log = {
 
 VirtualHost (domain)
   ssl = { key = R.."/certs/"..domain..".key"; certificate = R.."/certs/"..domain..".crt"; }
+
+-- a second hostname, for dialback requests piggybacked on a validated connection (RFC 3920 8.3)
+local other = os.getenv("TARGET_OTHER_DOMAIN")
+if other and other ~= "" then
+  VirtualHost (other)
+    ssl = { key = R.."/certs/"..other..".key"; certificate = R.."/certs/"..other..".crt"; }
+end

@@ -14,6 +14,7 @@ export const driver: TargetDriver = {
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(runDir, 'data'), { recursive: true });
     makeCert(path.join(runDir, 'certs'), cfg.domain);
+    if (cfg.otherDomain) makeCert(path.join(runDir, 'certs'), cfg.otherDomain);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TARGET_RUN_DIR: runDir,
@@ -23,6 +24,8 @@ export const driver: TargetDriver = {
       TARGET_S2S_PORT: String(cfg.s2s?.port ?? 5269),
       TARGET_C2S_TLS: profile.c2sTls,
       TARGET_PEER_DOMAIN: cfg.peer.domain,
+      TARGET_PEER2_DOMAIN: cfg.peer.secondDomain,
+      TARGET_OTHER_DOMAIN: cfg.otherDomain ?? '',
       TARGET_PEER_HOST: cfg.peer.listen.host,
       TARGET_PEER_PORT: String(cfg.peer.listen.port),
     };

@@ -71,12 +71,17 @@ test('configured secrets are masked anywhere in a chunk; short ones are ignored'
 });
 
 test(
-  'a configured secret split across two chunks is masked',
+  'a configured secret split across two chunks is masked before the transcript is rendered',
   () => {
     const xml = '<message><body>my s3cretpw is</body></message>';
     for (let i = 0; i <= xml.length; i++) {
-      const out = redactAll([xml.slice(0, i), xml.slice(i)], ['s3cretpw']);
+      const t = new Transcript('c2s', ['s3cretpw']);
+      t.record('recv', xml.slice(0, i));
+      t.note('between');
+      t.record('recv', xml.slice(i));
+      const out = t.render() + t.exchanges().map((e) => e.text).join('');
       assert.ok(!out.includes('s3cretpw'), `split at ${i}: ${out}`);
+      assert.ok(out.includes(REDACTED), `split at ${i}`);
     }
   },
 );

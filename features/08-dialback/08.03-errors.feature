@@ -1,0 +1,172 @@
+Feature: 8.3 Dialback Protocol: addressing and stream errors
+  What a receiving or authoritative server must refuse, and how: a stream error, then
+  `</stream:stream>`, then the TCP connection closed (8.1: "Any error that occurs during
+  dialback negotiation MUST be considered a stream error").
+
+  Rule: 8.3 steps 2-4: the stream and the validation request
+
+    @req:core-8.3-2 @MUST @s2s
+    Scenario: a dialback namespace other than jabber:server:dialback gets <invalid-namespace/>
+      "If the namespace name is incorrect, then the Receiving Server MUST generate an
+      `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
+      underlying TCP connection." The target may notice at the header or at the first element
+      under that prefix; the peer sends both, and `<invalid-namespace/>` is expected by then.
+      When the peer opens a stream to the target's s2s port with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback:wrong' from='{peer-domain}' to='{domain}' version='1.0'>
+        """
+      And the peer sends over its connection:
+        """
+        <db:result from='{peer-domain}' to='{domain}'>0123456789abcdef0123456789abcdef</db:result>
+        """
+      Then the target closes the peer's stream with <invalid-namespace/>
+
+    @req:core-8.3-8 @MUST @s2s
+    Scenario: a stream to a host the target does not serve gets <host-unknown/>
+      "If the value of the 'to' address does not match a hostname recognized by the Receiving
+      Server, then the Receiving Server MUST generate a `<host-unknown/>` stream error condition
+      and terminate both the XML stream and the underlying TCP connection."
+      When the peer opens a stream to the target's s2s port with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='no-such-host.invalid' version='1.0'>
+        """
+      Then the target closes the peer's stream with <host-unknown/>
+
+    @req:core-8.3-19 @MUST @s2s
+    Scenario: a validation request for a host the target does not serve gets <host-unknown/>
+      "If the value of the 'to' address does not match a hostname recognized by the Receiving
+      Server, then the Receiving Server MUST generate a `<host-unknown/>` stream error condition
+      and terminate both the XML stream and the underlying TCP connection."
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}" for "no-such-host.invalid"
+      Then the target closes the peer's stream with <host-unknown/>
+
+    @req:core-8.3-20 @MUST @s2s
+    Scenario: a validation request from a domain other than the stream's gets <invalid-from/>
+      "If the value of the 'from' address does not match the hostname represented by the
+      Originating Server when opening the TCP connection (or any validated domain thereof ...),
+      then the Receiving Server MUST generate an `<invalid-from/>` stream error condition and
+      terminate both the XML stream and the underlying TCP connection." The stream was opened
+      as the peer domain; the request names the peer's second domain, not yet validated.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{second-peer-domain}"
+      Then the target closes the peer's stream with <invalid-from/>
+
+    @req:core-4.4.1-8 @SHOULD_NOT @s2s
+    Scenario: a peer stream header without version is answered without version
+      "If either entity receives a stream header with no 'version' attribute, the entity MUST
+      consider the version supported by the other entity to be '0.0' and SHOULD NOT include a
+      'version' attribute in the stream header it sends in reply."
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='{domain}'>
+        """
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      And the target's response stream header has no "version" attribute
+
+    @req:core-4.4.1-8 @req:core-4.6-1 @MUST @s2s
+    Scenario: a pre-1.0 peer gets no stream features and is validated by dialback
+      The target "MUST consider the version supported by the other entity to be '0.0'"; stream
+      features are announced to an entity that sent version '1.0' or higher (4.6).
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='{domain}'>
+        """
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      And the target sent no stream features on that connection
+
+  Rule: 8.3 steps 6-8: the target as authoritative server
+
+    @req:core-8.3-16 @MUST @s2s
+    Scenario: a verification request for a host the target does not serve gets <host-unknown/>
+      "If the value of the 'to' address does not match a hostname recognized by the
+      Authoritative Server, then the Authoritative Server MUST generate a `<host-unknown/>`
+      stream error condition and terminate both the XML stream and the underlying TCP
+      connection."
+      When the peer opens a stream to the target's s2s port
+      And the peer sends over its connection:
+        """
+        <db:verify from='{peer-domain}' to='no-such-host.invalid' id='0123456789abcdef'>0123456789abcdef0123456789abcdef</db:verify>
+        """
+      Then the target closes the peer's stream with <host-unknown/>
+
+    @req:core-8.3-17 @MUST @s2s
+    Scenario: a verification request from a domain other than the stream's gets <invalid-from/>
+      "If the value of the 'from' address does not match the hostname represented by the
+      Receiving Server when opening the TCP connection (or any validated domain thereof ...),
+      then the Authoritative Server MUST generate an `<invalid-from/>` stream error condition
+      and terminate both the XML stream and the underlying TCP connection."
+      When the peer opens a stream to the target's s2s port
+      And the peer sends over its connection:
+        """
+        <db:verify from='{second-peer-domain}' to='{domain}' id='0123456789abcdef'>0123456789abcdef0123456789abcdef</db:verify>
+        """
+      Then the target closes the peer's stream with <invalid-from/>
+
+    @req:core-8.3-21 @SHOULD @s2s
+    Scenario: having answered a verification request, the target ends that stream
+      "After returning the verification to the Receiving Server, the Authoritative Server
+      SHOULD terminate the stream between them."
+      When the peer opens a stream to the target's s2s port
+      And the peer sends over its connection:
+        """
+        <db:verify from='{peer-domain}' to='{domain}' id='0123456789abcdef'>0123456789abcdef0123456789abcdef</db:verify>
+        """
+      Then the target answers the verification and closes the stream
+
+  Rule: 8.3 after validation: every stanza is addressed, and from a validated domain
+
+    @req:core-8.3-26 @MUST @s2s
+    Scenario: a stanza without 'from' over a validated connection gets <improper-addressing/>
+      "a server MUST verify that all XML stanzas received from the other server include a
+      'from' attribute and a 'to' attribute; if a stanza does not meet this restriction, the
+      server that receives the stanza MUST generate an `<improper-addressing/>` stream error
+      condition and terminate both the XML stream and the underlying TCP connection."
+      Given a recipient bound to the target
+      And the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <message to='{recipient}' id='s2s-nofrom' type='chat'><body>no from</body></message>
+        """
+      Then the target closes the peer's stream with <improper-addressing/>
+
+    @req:core-8.3-27 @req:core-9.1.2-9 @MUST @s2s
+    Scenario: a stanza from a domain not validated on the connection gets <invalid-from/>
+      "a server MUST verify that the 'from' attribute of stanzas received from the other server
+      includes a validated domain for the stream; if a stanza does not meet this restriction,
+      the server that receives the stanza MUST generate an `<invalid-from/>` stream error
+      condition and terminate both the XML stream and the underlying TCP connection."
+      Given a recipient bound to the target
+      And the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <message from='someone@{second-peer-domain}/x' to='{recipient}' id='s2s-spoof' type='chat'><body>from a domain not validated here</body></message>
+        """
+      Then the target closes the peer's stream with <invalid-from/>
+
+    @req:core-8.3-25 @SHOULD @s2s @changed-in-23
+    Scenario: a validated connection carries a further validation request for another hostname of the target
+      "After successful dialback negotiation, the Receiving Server SHOULD accept subsequent
+      `<db:result/>` packets (e.g., validation requests sent to a subdomain or other hostname
+      serviced by the Receiving Server) from the Originating Server over the existing validated
+      connection; this enables 'piggybacking' of the original validated connection in one
+      direction."
+      Given the target serves a second hostname
+      And the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer asks the target to validate "{peer-domain}" for "{other-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"

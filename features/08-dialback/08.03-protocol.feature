@@ -1,0 +1,131 @@
+Feature: 8.3 Dialback Protocol
+  The suite plays the peer domain in all three roles: it originates connections to the
+  target's s2s port, and its listener answers as the authoritative server for the keys it
+  issued and as the receiving server for the target's own connections. Every connection is
+  entered in a ledger (attached as s2s-ledger.txt): which side opened it and what it carried.
+
+  Rule: 8.3 the target as receiving server validates the peer by dialing back
+
+    @req:core-8.3-3 @SHOULD @s2s
+    Scenario: the target answers the peer's stream header with a stream id
+      "The Receiving Server SHOULD send a stream header back to the Originating Server,
+      including a unique ID for this interaction"
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      Then the target answers with a stream header carrying an id
+
+    @req:core-8.3-22 @req:core-8.1-4 @MUST @s2s @changed-in-23
+    Scenario: a connection the authoritative server confirms is validated and carries the peer's stanzas
+      Step 8-10: the Receiving Server informs the Originating Server of the result; "If the
+      connection is validated, data can be sent by the Originating Server and read by the
+      Receiving Server". The recipient, a local user of the target, proves delivery.
+      Given a recipient bound to the target
+      And the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <message from='someone@{peer-domain}/x' to='{recipient}' id='s2s-in-1' type='chat'><body>over a validated connection</body></message>
+        """
+      Then the recipient receives the message "s2s-in-1" from "someone@{peer-domain}/x"
+
+    @req:core-8.3-22 @MUST @s2s @changed-in-23
+    Scenario: a connection the authoritative server declares invalid is closed, stream and TCP
+      "If the connection is invalid, then the Receiving Server MUST terminate both the XML
+      stream and the underlying TCP connection."
+      Given the peer's listener answers every verification as invalid
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target declares the peer's connection invalid and closes the stream and the TCP connection
+
+  Rule: 8.3 step 10 and 4.3: stanzas before validation are not accepted
+
+    @req:core-4.3-3 @MUST_NOT @s2s @changed-in-23
+    Scenario: a stanza sent over s2s before validation is not delivered
+      "... then the other entity MUST NOT accept such stanzas" (4.3). The recipient proves it
+      by an IQ round-trip on its own stream once the connection has been validated.
+      Given a recipient bound to the target
+      And the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      And the peer sends over its connection, before it is validated:
+        """
+        <message from='someone@{peer-domain}/x' to='{recipient}' id='s2s-early-1' type='chat'><body>before validation</body></message>
+        """
+      Then the target validates the peer's connection for "{peer-domain}"
+      And the message "s2s-early-1" never reaches the recipient
+
+    @req:core-8.3-23 @SHOULD @s2s @changed-in-23
+    Scenario: a stanza sent over s2s before validation is silently dropped
+      "before that, all XML stanzas sent to the Receiving Server SHOULD be silently dropped."
+      This is the dialback reading; 4.3's `<not-authorized/>` stream error applies to streams
+      authenticated otherwise (see the readings in the suite's spec notes).
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      And the peer sends over its connection, before it is validated:
+        """
+        <message from='someone@{peer-domain}/x' to='nobody@{domain}' id='s2s-early-2' type='chat'><body>before validation</body></message>
+        """
+      Then the target validates the peer's connection for "{peer-domain}"
+      And the target answered nothing on the peer's connection but the validation
+
+  Rule: 8.3 the target as originating server and as authoritative server
+
+    @req:core-8.3-24 @req:core-4.2-2 @MUST @s2s @changed-in-23
+    Scenario: to send to the peer, the target opens its own connection and validates it by dialback
+      "In order to verify the identities of the entities using the 'response stream' ...,
+      dialback MUST be completed in the opposite direction as well." and 4.2: "a server MUST
+      use one TCP connection for XML stanzas sent from the server to the peer and another TCP
+      connection (initiated by the peer) for stanzas from the peer to the server".
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the peer receives the message over the target's own connection
+      And the target sent no stanza over a connection the peer opened
+
+    @req:core-8.3-24 @MUST @s2s @changed-in-23
+    Scenario: the target sends no stanza before its connection to the peer is declared valid
+      Step 10: "If the connection is validated, data can be sent by the Originating Server";
+      the ledger shows what the target sent before the peer's `<db:result type='valid'/>`.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target sent no stanza before its connection was declared valid
+
+    @req:core-8.1-5 @MUST @s2s
+    Scenario: the target, as authoritative server, confirms the key it issued
+      "The method for generating and verifying the keys used in server dialback MUST take into
+      account the hostnames being used, the stream ID generated by the receiving server, and a
+      secret known by the authoritative server's network." Asked back with its own key and
+      the stream id the peer gave, the target answers valid.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      When the peer asks the target to verify "the key it received" for the stream id of its connection
+      Then the target answers the verification "valid"
+
+    @req:core-8.1-5 @MUST @s2s
+    Scenario: the target, as authoritative server, refuses a forged key
+      A key the target did not issue for that stream id must not verify.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      When the peer asks the target to verify "a forged key" for the stream id of its connection
+      Then the target answers the verification "invalid"
+
+    @req:core-8.1-5 @MUST @s2s
+    Scenario: the target, as authoritative server, refuses its own key for another stream id
+      The key "MUST take into account ... the stream ID generated by the receiving server": the
+      same key offered for another stream id must not verify.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      When the peer asks the target to verify "its key with a wrong stream id" for the stream id of its connection
+      Then the target answers the verification "invalid"

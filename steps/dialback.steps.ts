@@ -1,0 +1,213 @@
+// Server-to-server vocabulary: the suite as originating, receiving and authoritative server
+// (RFC 3920 8), and the ledger that makes directionality (4.2) a checked fact.
+import { Given, When, Then } from '@cucumber/cucumber';
+import type { XmppWorld } from '../support/world.ts';
+import { el, NS, type XmlElement } from '../support/wire/element.ts';
+import { failed } from '../support/errors.ts';
+import { newKey, verifyWithTarget } from '../support/peer/server.ts';
+import { nextId } from '../support/peer/client.ts';
+import { notApplicable } from '../support/hooks.ts';
+
+const isDb = (e: XmlElement, local: string) => e.local === local && e.ns === NS.dialback;
+
+Given("the peer's listener serves its domains", async function (this: XmppWorld) {
+  await this.startListener();
+});
+
+Given("the peer's listener answers every verification as invalid", async function (this: XmppWorld) {
+  (await this.startListener()).policy.verify = 'invalid';
+});
+
+When("the peer opens a stream to the target's s2s port", async function (this: XmppWorld) {
+  const s = await this.originate('initial');
+  s.openStream({ from: this.cfg.peer.domain, to: this.cfg.domain });
+  const h = await s.expectHeader();
+  if (h.attr('version')) await s.expectFeatures();
+  const features = s.unread().find((e) => e.kind === 'element');
+  this.memo.set('s2s-features', features);
+});
+
+When("the peer opens a stream to the target's s2s port with:", async function (this: XmppWorld, bytes: string) {
+  const s = await this.originate('initial');
+  s.sendRaw(this.render(bytes));
+});
+
+Then('the target answers with a stream header carrying an id', function (this: XmppWorld) {
+  const h = this.peerStream().header;
+  if (!h) failed('the target sent no response stream header');
+  const id = h.attr('id');
+  if (!id) failed(`the target's response stream header carries no id: ${h}`);
+  this.outcome(`response header id='${id}'`);
+});
+
+Then('the target offers dialback or proceeds without stream features', function (this: XmppWorld) {
+  // a version-1.0 receiving server announces features; whether dialback is offered decides applicability
+  const h = this.peerStream().header;
+  this.outcome(`response header version=${h?.attr('version') ?? '(none)'}`);
+});
+
+/** 8.3 step 4: the originating server sends <db:result/> with its key for the stream id it was given. */
+When('the peer asks the target to validate {string}', async function (this: XmppWorld, domain: string) {
+  const s = this.peerStream();
+  const id = (s.header ?? (await s.expectHeader())).attr('id');
+  if (!id) failed('the target gave no stream id, so no dialback key can be based on it (8.3 step 4)');
+  const key = newKey();
+  const from = this.render(domain);
+  this.listener?.issued.set(id, key);
+  s.send(el('db:result', { from, to: this.cfg.domain }, key));
+  this.memo.set('validating', from);
+});
+
+When('the peer asks the target to validate {string} for {string}', async function (this: XmppWorld, domain: string, to: string) {
+  const s = this.peerStream();
+  const id = (s.header ?? (await s.expectHeader())).attr('id');
+  if (!id) failed('the target gave no stream id, so no dialback key can be based on it (8.3 step 4)');
+  const key = newKey();
+  this.listener?.issued.set(id, key);
+  s.send(el('db:result', { from: this.render(domain), to: this.render(to) }, key));
+});
+
+Given('the target serves a second hostname', function (this: XmppWorld) {
+  if (!this.cfg.otherDomain) return notApplicable(this, 'needs a second hostname served by the target: set otherDomain in the config');
+  return undefined;
+});
+
+When('the peer sends over its connection:', function (this: XmppWorld, bytes: string) {
+  this.peerStream().sendRaw(this.render(bytes));
+});
+
+When('the peer sends over its connection, before it is validated:', function (this: XmppWorld, bytes: string) {
+  // sent right behind <db:result/>: the target reads it before any verification can have finished
+  this.peerStream().sendRaw(this.render(bytes));
+});
+
+Then("the target validates the peer's connection for {string}", async function (this: XmppWorld, domain: string) {
+  const d = this.render(domain);
+  const s = this.peerStream();
+  const r = await s.expectElement((e) => isDb(e, 'result') && !!e.attr('type') && (e.attr('from') === undefined || e.attr('to') === d), `<db:result type='valid'/> for ${d}`, this.cfg.timeouts.responseMs * 2);
+  if (r.attr('type') !== 'valid') failed(`the target declared the connection ${r.attr('type')} for ${d}, though the authoritative listener answered valid: ${r}`);
+  const v = this.listener?.verifications ?? [];
+  const how = v.length ? `after asking the peer's authoritative listener (${v.map((x) => `${x.label}: ${x.answered}`).join(', ')})` : 'without asking the authoritative listener';
+  if (!v.length) failed(`the target declared the connection valid ${how}: dialback requires it to verify the key with the authoritative server (8.3 steps 5-8)`);
+  this.outcome(`validated for ${d} ${how}`);
+});
+
+Then("the target declares the peer's connection invalid and closes the stream and the TCP connection", async function (this: XmppWorld) {
+  const s = this.peerStream();
+  const first = await s.expect(
+    (e) => (e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream))) || e.kind.startsWith('tcp'),
+    "<db:result type='invalid'/>, a stream error, or the connection closing",
+    this.cfg.timeouts.responseMs * 2,
+  );
+  let how = first.kind === 'element' ? first.element.toString() : 'the connection closed';
+  if (first.kind === 'element' && isDb(first.element, 'result') && first.element.attr('type') === 'valid') failed(`the target declared the connection valid although the authoritative listener answered invalid: ${first.element}`);
+  const closed = await s.awaitCloseAfterError();
+  if (closed.tcp === 'open') failed(`after ${how} the target left the stream and the TCP connection open for ${this.cfg.timeouts.responseMs} ms (8.3 step 10: it MUST terminate both)`);
+  if (!closed.streamClosed) how += ' (no </stream:stream>)';
+  this.outcome(`${how}; TCP ${closed.tcp}`);
+});
+
+Then("the target closes the peer's stream with {conditions}", async function (this: XmppWorld, conditions: string[]) {
+  const s = this.peerStream();
+  const r = await s.expectStreamError(conditions);
+  if (!r.streamClosed) failed(`the target sent <${r.condition}/> but did not close the stream with </stream:stream>`);
+  if (r.tcp === 'open') failed(`the target sent <${r.condition}/> and </stream:stream> but left the TCP connection open for ${this.cfg.timeouts.responseMs} ms`);
+  this.outcome(`stream error <${r.condition}/>, </stream:stream>, TCP ${r.tcp}`);
+});
+
+Then('the recipient receives the message {string} from {string}', async function (this: XmppWorld, id: string, from: string) {
+  const r = this.client('recipient');
+  const m = await r.stream.expectElement((e) => e.is('message') && e.attr('id') === id, `the message '${id}'`);
+  const f = this.render(from);
+  if (m.attr('from') !== f) failed(`the message arrived with from='${m.attr('from')}', expected '${f}': ${m}`);
+  this.outcome(`delivered to ${r.jid}: ${m}`);
+});
+
+Then('the message {string} never reaches the recipient', async function (this: XmppWorld, id: string) {
+  const r = this.client('recipient');
+  const proof = await r.stream.expectNothing(true, this.cfg.domain, `no delivery of message '${id}'`);
+  this.outcome(`message '${id}' not delivered (proved by ${proof})`);
+});
+
+Then("the target answered nothing on the peer's connection but the validation", function (this: XmppWorld) {
+  const e = this.ledger.entries.find((x) => x.stream === this.peerStream());
+  const other = (e?.received ?? []).filter((x) => !isDb(x, 'result') && !x.is('features', NS.stream));
+  if (other.length) failed(`the stanza sent before validation was not silently dropped: the target answered ${other.map(String).join(' ')} (8.3 step 10: SHOULD be silently dropped)`);
+  this.outcome('nothing but the dialback result');
+});
+
+When('the client sends a message to {string}', function (this: XmppWorld, to: string) {
+  const id = nextId('out');
+  this.memo.set('message-id', id);
+  this.client().stream.send(el('message', { to: this.render(to), id, type: 'chat' }, el('body', {}, 'to the peer')));
+});
+
+Then('the target opens its own connection to the peer and validates it by dialback', async function (this: XmppWorld) {
+  const l = await this.startListener();
+  await l.awaitConnections(1);
+  const v = await l.awaitValidations(1);
+  const ok = v.find((x) => x.type === 'valid');
+  if (!ok) failed(`the target's request to be validated as ${v[0]?.from} was not confirmed when the peer dialed back to it: ${v.map((x) => `${x.label}: ${x.type}`).join(', ')}`);
+  this.outcome(`the target opened ${ok.label} and asked to be validated as ${ok.from}; the target, asked back as authoritative server, answered ${ok.type}`);
+});
+
+Then("the peer receives the message over the target's own connection", async function (this: XmppWorld) {
+  const id = this.memo.get('message-id') as string;
+  const hit = await this.ledger.until(() => this.ledger.entries.find((e) => e.received.some((x) => x.is('message') && x.attr('id') === id)), this.cfg.timeouts.responseMs * 2);
+  if (!hit) failed(`the message '${id}' did not reach the peer within ${this.cfg.timeouts.responseMs * 2} ms.\n${this.ledger.describe()}`);
+  if (hit.initiator !== 'target') failed(`the target sent the message over ${hit.label}, a connection the peer opened (4.2: the target MUST use its own connection for its stanzas)`);
+  this.outcome(`message '${id}' arrived over ${hit.label}, opened by the target`);
+});
+
+Then('the target sent no stanza before its connection was declared valid', function (this: XmppWorld) {
+  const v = this.listener?.validations ?? [];
+  const early = v.filter((x) => x.stanzasBefore > 0);
+  if (early.length) failed(`the target sent ${early[0]!.stanzasBefore} stanza(s) over ${early[0]!.label} before the peer declared it valid (8.3 step 10)`);
+  this.outcome(`no stanza before <db:result type='valid'/> on ${v.map((x) => x.label).join(', ')}`);
+});
+
+Then('the target sent no stanza over a connection the peer opened', function (this: XmppWorld) {
+  const wrong = this.ledger.stanzasOn('peer');
+  if (wrong.length) failed(`the target sent ${wrong.map((w) => `${w.stanza} over ${w.label}`).join('; ')}: connections the peer opened carry only the peer's stanzas (4.2)`);
+  this.outcome(`stanzas from the target only over its own connections:\n${this.ledger.describe()}`);
+});
+
+/** Authoritative role of the target: it must confirm its own key, and refuse a forged one or a wrong stream id. */
+When('the peer asks the target to verify {string} for the stream id of its connection', async function (this: XmppWorld, what: string) {
+  const v = this.listener?.validations[0];
+  if (!v) failed('no validation request from the target was seen to take a key from');
+  const key = what === 'the key it received' ? v.key : what === 'a forged key' ? newKey() : v.key;
+  const id = what === 'its key with a wrong stream id' ? `${v.id}x` : v.id;
+  const type = await verifyWithTarget({ cfg: this.cfg, secrets: this.secrets, ledger: this.ledger, label: 'peer-verify' }, this.cfg.peer.domain, this.cfg.domain, id, key);
+  this.memo.set('verify-answer', type);
+});
+
+Then('the target answers the verification {string}', function (this: XmppWorld, type: string) {
+  const got = this.memo.get('verify-answer');
+  if (got !== type) failed(`the target answered type='${got}', expected '${type}'`);
+  this.outcome(`type='${got}'`);
+});
+
+
+Then("the target's response stream header has no {string} attribute", function (this: XmppWorld, name: string) {
+  const h = this.peerStream().header;
+  if (!h) failed('the target sent no response stream header');
+  const v = h.attr(name);
+  if (v !== undefined) failed(`the target's response stream header carries ${name}='${v}', which the text says it SHOULD NOT: ${h}`);
+  this.outcome(`no '${name}' on ${h}`);
+});
+
+Then('the target sent no stream features on that connection', function (this: XmppWorld) {
+  const e = this.ledger.entries.find((x) => x.stream === this.peerStream());
+  const f = e?.received.find((x) => x.is('features', NS.stream));
+  if (f) failed(`the target sent ${f} to a peer whose stream header had no version: it MUST consider that peer's version 0.0 (4.4.1), and features are for version 1.0 (4.6)`);
+  this.outcome('no <stream:features/>');
+});
+
+Then('the target answers the verification and closes the stream', async function (this: XmppWorld) {
+  const s = this.peerStream();
+  const answer = await s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
+  const r = await s.awaitClose();
+  if (r.tcp === 'open' && !r.streamClosed) failed(`after answering ${answer} the target left the stream open for ${this.cfg.timeouts.responseMs} ms`);
+  this.outcome(`answered type='${answer.attr('type')}', then ${r.streamClosed ? '</stream:stream>' : ''} TCP ${r.tcp}`);
+});

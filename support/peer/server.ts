@@ -1,0 +1,244 @@
+// The suite as a peer server (RFC 3920 8, server dialback), in all three roles:
+//  - originating: it opens a connection to the target's s2s port and asks to be validated;
+//  - authoritative: its listener answers the target's <db:verify/> for keys it issued;
+//  - receiving: its listener accepts the target's own outgoing connections and validates them
+//    by dialing back to the target (the target then acts as authoritative).
+// Every connection is entered in a ledger: who opened it, and which stanzas it carried, so
+// that directionality (4.2: one TCP connection each way) is a checked fact.
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { Transport } from '../wire/transport.ts';
+import { el, NS, type XmlElement } from '../wire/element.ts';
+import { XmppStream, type InboxEvent } from './stream.ts';
+import type { Config } from '../config.ts';
+import { failed, TargetUnreachable } from '../errors.ts';
+
+export type Initiator = 'peer' | 'target';
+
+export interface LedgerEntry {
+  label: string;
+  initiator: Initiator;
+  /** top-level elements the target sent on this connection, in order (dialback elements included) */
+  received: XmlElement[];
+  stream: XmppStream;
+}
+
+const STANZAS = new Set(['message', 'presence', 'iq']);
+export const isStanza = (e: XmlElement): boolean => STANZAS.has(e.local) && (e.ns === NS.server || e.ns === NS.client);
+const isDb = (e: XmlElement, local: string): boolean => e.local === local && e.ns === NS.dialback;
+
+export class Ledger {
+  readonly entries: LedgerEntry[] = [];
+  private waiters: Array<() => void> = [];
+
+  /** Wait, bounded, until `found` returns something, re-checking whenever any connection receives an element. */
+  async until<T>(found: () => T | undefined, ms: number): Promise<T | undefined> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const hit = found();
+      if (hit !== undefined) return hit;
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  enter(stream: XmppStream, initiator: Initiator): LedgerEntry {
+    const entry: LedgerEntry = { label: stream.label, initiator, received: [], stream };
+    stream.observers.push((ev) => {
+      if (ev.kind === 'element') entry.received.push(ev.element);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** stanzas the target sent over connections the given side opened */
+  stanzasOn(initiator: Initiator): Array<{ label: string; stanza: XmlElement }> {
+    return this.entries.filter((e) => e.initiator === initiator).flatMap((e) => e.received.filter(isStanza).map((stanza) => ({ label: e.label, stanza })));
+  }
+
+  describe(): string {
+    return this.entries.map((e) => `${e.label} (opened by the ${e.initiator}): ${e.received.map((x) => `<${x.name}${x.attr('type') ? ` type='${x.attr('type')}'` : ''}>`).join(' ') || 'nothing'}`).join('\n');
+  }
+}
+
+export const newKey = (): string => crypto.randomBytes(32).toString('hex');
+export const newStreamId = (): string => crypto.randomBytes(12).toString('hex');
+
+export interface S2sOptions {
+  cfg: Config;
+  secrets: string[];
+  ledger: Ledger;
+  label: string;
+}
+
+/** Open a connection to the target's s2s port as the originating server. Returns after the response header (and features, for version 1.0). */
+export async function originate(o: S2sOptions, attrs: Record<string, string | undefined> = {}): Promise<XmppStream> {
+  if (!o.cfg.s2s) throw new TargetUnreachable('the config has no s2s host:port: set s2s in the config to run the server-to-server scenarios');
+  const transport = await Transport.connect(o.cfg.s2s.host, o.cfg.s2s.port, o.cfg.timeouts.connectMs);
+  const stream = new XmppStream(transport, { label: o.label, responseMs: o.cfg.timeouts.responseMs, quietMs: o.cfg.timeouts.quietMs, secrets: o.secrets, contentNs: NS.server });
+  o.ledger.enter(stream, 'peer');
+  return stream;
+}
+
+export interface ListenerPolicy {
+  /** how the authoritative role answers <db:verify/>: by the key's truth, or always invalid */
+  verify: 'honest' | 'invalid';
+  /** how the receiving role answers the target's <db:result/>: verify with the target (dial back), or refuse */
+  receive: 'dialback' | 'invalid';
+}
+
+/**
+ * The peer domain's listener. For every connection the target opens it answers the stream
+ * header and offers dialback; it plays the authoritative role for keys the suite issued and
+ * the receiving role for the target's own requests. Stanzas are left in the stream's inbox.
+ */
+export class PeerListener {
+  private server: net.Server | undefined;
+  readonly accepted: XmppStream[] = [];
+  /** keys the suite issued as originating server, by the stream id the target gave that connection */
+  readonly issued = new Map<string, string>();
+  /** validation outcomes the receiving role reached for the target's requests */
+  readonly validations: Array<{ from: string; to: string; type: string; id: string; key: string; stanzasBefore: number; label: string }> = [];
+  policy: ListenerPolicy = { verify: 'honest', receive: 'dialback' };
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly o: S2sOptions) {}
+
+  async start(): Promise<void> {
+    const { host, port } = this.o.cfg.peer.listen;
+    this.server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new TargetUnreachable(`the peer listener cannot listen on ${host}:${port} (${e.code}): set peer.listen in the config to a free local address`)),
+      );
+      this.server!.listen(port, host, resolve);
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.accepted) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Wait, bounded, until the receiving role has decided `n` of the target's validation requests. */
+  async awaitValidations(n: number, ms = this.o.cfg.timeouts.responseMs * 2): Promise<PeerListener['validations']> {
+    const deadline = Date.now() + ms;
+    while (this.validations.length < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) failed(`expected the target to ask the peer's listener to validate its own connection (<db:result/>) within ${ms} ms; it did not.\n${this.o.ledger.describe()}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.validations;
+  }
+
+  /** <db:verify/> requests the authoritative role answered, with the answer given */
+  readonly verifications: Array<{ id: string; from: string; to: string; answered: string; label: string }> = [];
+
+  /** Wait, bounded, until the target has opened `n` connections to the listener. */
+  async awaitConnections(n: number, ms = this.o.cfg.timeouts.responseMs): Promise<XmppStream[]> {
+    const deadline = Date.now() + ms;
+    while (this.accepted.length < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) failed(`expected the target to open ${n} connection(s) to the peer's listener ${this.o.cfg.peer.listen.host}:${this.o.cfg.peer.listen.port} within ${ms} ms; it opened ${this.accepted.length}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.accepted;
+  }
+
+  private accept(socket: net.Socket): void {
+    const stream = new XmppStream(Transport.accepted(socket), {
+      label: `target-in-${++this.count}`,
+      responseMs: this.o.cfg.timeouts.responseMs,
+      quietMs: this.o.cfg.timeouts.quietMs,
+      secrets: this.o.secrets,
+      contentNs: NS.server,
+    });
+    this.o.ledger.enter(stream, 'target');
+    this.accepted.push(stream);
+    for (const w of this.waiters.splice(0)) w();
+    stream.observers.push((ev) => this.respond(stream, ev));
+  }
+
+  /** The scripted reactions of the peer's listener: explicit, and only for stream set-up and dialback. */
+  private respond(stream: XmppStream, ev: InboxEvent): void {
+    if (ev.kind === 'header') {
+      const h = ev.element;
+      const id = newStreamId();
+      stream.memo.set('id', id);
+      stream.openStream({ from: h.attr('to') ?? this.o.cfg.peer.domain, to: h.attr('from'), id, version: h.attr('version') ? '1.0' : undefined });
+      if (h.attr('version')) stream.sendRaw(`<stream:features><dialback xmlns='urn:xmpp:features:dialback'/></stream:features>`);
+      return;
+    }
+    if (ev.kind !== 'element') return;
+    const e = ev.element;
+    if (isDb(e, 'verify') && !e.attr('type')) {
+      // authoritative role: is this key one the suite issued on the stream with that id?
+      const key = this.issued.get(e.attr('id') ?? '');
+      const valid = this.policy.verify === 'honest' && key !== undefined && key === e.text().trim();
+      stream.send(el('db:verify', { from: e.attr('to'), to: e.attr('from'), id: e.attr('id'), type: valid ? 'valid' : 'invalid' }));
+      this.verifications.push({ id: e.attr('id') ?? '', from: e.attr('from') ?? '', to: e.attr('to') ?? '', answered: valid ? 'valid' : 'invalid', label: stream.label });
+      return;
+    }
+    if (isDb(e, 'result') && !e.attr('type')) {
+      // receiving role: the target asks to be accepted as e.from; verify with the target itself
+      const from = e.attr('from') ?? '';
+      const to = e.attr('to') ?? '';
+      void this.validate(stream, from, to, e.text().trim());
+    }
+  }
+
+  private async validate(stream: XmppStream, from: string, to: string, key: string): Promise<void> {
+    let type = 'invalid';
+    const id = stream.memo.get('id') as string;
+    if (this.policy.receive === 'dialback') {
+      try {
+        type = await verifyWithTarget(this.o, to, from, id, key);
+      } catch (e) {
+        stream.transcript.note(`the receiving role could not verify with the target: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    // 8.3 step 10: stanzas the target sent on this connection before it was declared valid
+    const stanzasBefore = this.o.ledger.entries.find((e) => e.stream === stream)?.received.filter(isStanza).length ?? 0;
+    this.validations.push({ from, to, type, id, key, stanzasBefore, label: stream.label });
+    stream.send(el('db:result', { from: to, to: from, type }));
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+/**
+ * Receiving role, step 5-7: dial back to the target's s2s port and ask it (as authoritative
+ * server) whether `key` is valid for the stream `id`. Returns the target's type.
+ */
+export async function verifyWithTarget(o: S2sOptions, peerDomain: string, targetDomain: string, id: string, key: string): Promise<string> {
+  const s = await originate({ ...o, label: `peer-verify-${id.slice(0, 6)}` });
+  try {
+    s.openStream({ from: peerDomain, to: targetDomain });
+    await s.expectHeader();
+    s.send(el('db:verify', { from: peerDomain, to: targetDomain, id }, key));
+    const answer = await s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
+    return answer.attr('type')!;
+  } finally {
+    s.close();
+  }
+}
