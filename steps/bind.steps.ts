@@ -107,7 +107,7 @@ Then('the resources generated for the client and the second client differ', asyn
   this.outcome(`generated resources differ: ${ja} and ${jb}`);
 });
 
-Then('{role} is bound to a different resource or refused with <conflict/>', async function (this: XmppWorld, role: string) {
+Then('{role} is bound to a different resource or refused with <conflict\\/>', async function (this: XmppWorld, role: string) {
   const a = await bindAnswer(this, role);
   if (a.iq.attr('type') === 'error') {
     const e = checkStanzaError(a.iq, 'iq', ['conflict']);
@@ -133,7 +133,7 @@ function describeErr(ev: unknown): string {
   return `stream error <${e.elements()[0]?.local ?? '?'}/>`;
 }
 
-Then('{role} is refused with <bad-request/> or bound to a valid resource other than the one requested', async function (this: XmppWorld, role: string) {
+Then('{role} is refused with <bad-request\\/> or bound to a valid resource other than the one requested', async function (this: XmppWorld, role: string) {
   const a = await bindAnswer(this, role);
   if (a.iq.attr('type') === 'error') {
     const e = checkStanzaError(a.iq, 'iq', ['bad-request']);
@@ -147,7 +147,7 @@ Then('{role} is refused with <bad-request/> or bound to a valid resource other t
   this.outcome(`overridden by the server (7-9 allows it): bound to ${jid}`);
 });
 
-Then('{role} is refused with <bad-request/> or bound to a resource of at most 1023 bytes', async function (this: XmppWorld, role: string) {
+Then('{role} is refused with <bad-request\\/> or bound to a resource of at most 1023 bytes', async function (this: XmppWorld, role: string) {
   const a = await bindAnswer(this, role);
   if (a.iq.attr('type') === 'error') {
     const e = checkStanzaError(a.iq, 'iq', ['bad-request', 'not-allowed']);
@@ -179,4 +179,21 @@ Then("if {role} is refused, the error's type is the one 9.3.3 associates with it
   if (want && e.type !== want) failed(`<${e.condition}/> came with type '${e.type}'; 9.3.3 associates type '${want}' with it.\nReceived: ${a.iq}`);
   this.outcome(`<${e.condition}/> with type '${e.type}'`);
   return undefined;
+});
+
+Then('the server answered the stream restarted after SASL with a header and stream features', function (this: XmppWorld) {
+  const c = this.client();
+  // Client.authenticate restarted the stream and read a header and features, or failed the scenario
+  if (!c.stream.header || !c.features) failed('after SASL <success/> and a new stream header, the server sent no response header with stream features (7)');
+  this.outcome(`response header id='${c.stream.header.attr('id')}' and features: ${c.features.elements().map((e) => `<${e.local}>`).join(' ')}`);
+});
+
+Then('the stream features after SASL offer resource binding', function (this: XmppWorld) {
+  const f = this.client().features;
+  const b = f?.child('bind', NS.bind);
+  if (!b) failed(`the stream features after SASL hold no <bind xmlns='${NS.bind}'/> (7).\nFeatures: ${f}`);
+  const inner = b.elements();
+  this.outcome(inner.length
+    ? `<bind/> offered, not empty: it holds ${inner.map((e) => `<${e.local}/>`).join(' ')} (a marker of later drafts of RFC 3920bis; draft -23 shows an empty element)`
+    : '<bind/> offered, empty');
 });

@@ -4,9 +4,10 @@ import { When, Then } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
 import { NS, type XmlElement } from '../support/wire/element.ts';
 import { failed } from '../support/errors.ts';
+import { notApplicable } from '../support/hooks.ts';
 import { describe as describeEvent } from '../support/peer/stream.ts';
 import {
-  awaitStarttlsAnswer, sendStarttls, handshake, mark, receivedSince, plaintextAfterProceed,
+  awaitStarttlsAnswer, sendStarttls, handshake, receivedSince, plaintextAfterProceed,
   whitespaceBetweenElements, sendBytes, TLS_FATAL_ALERT,
 } from '../support/peer/starttls.ts';
 
@@ -35,14 +36,31 @@ Then('the stream features do not offer STARTTLS', function (this: XmppWorld) {
   this.outcome(`features after the restart: ${features(this).elements().map((e) => `<${e.local}>`).join(' ') || '(empty)'}; no <starttls/>`);
 });
 
+/** Where the target offers no STARTTLS, 5.1 rule 3 decides that; the scenarios that use STARTTLS do not apply. */
+function notOffered(world: XmppWorld): string | undefined {
+  const f = world.client().features;
+  if (f?.child('starttls', NS.tls)) return undefined;
+  return `the target offers no STARTTLS on this stream (features: ${f?.elements().map((e) => `<${e.local}>`).join(' ') || 'none'}); the offer itself is decided by the 5.1 rule 3 scenario`;
+}
+
 When('the client requests STARTTLS', function (this: XmppWorld) {
-  this.memo.set('tls-mark', mark(this.client().stream));
+  const why = notOffered(this);
+  if (why) return notApplicable(this, why);
   sendStarttls(this.client());
+  return undefined;
+});
+
+When('the client requests STARTTLS again on the TLS stream', function (this: XmppWorld) {
+  if (!this.client().stream.tls) return notApplicable(this, 'the stream does not run over TLS (the target offered no STARTTLS, or tls.policy is none)');
+  sendStarttls(this.client());
+  return undefined;
 });
 
 When('the client requests STARTTLS with:', function (this: XmppWorld, bytes: string) {
-  this.memo.set('tls-mark', mark(this.client().stream));
+  const why = notOffered(this);
+  if (why) return notApplicable(this, why);
   this.client().stream.sendRaw(this.render(bytes));
+  return undefined;
 });
 
 Then('the server answers with <proceed\\/> or <failure\\/>', async function (this: XmppWorld) {
@@ -152,4 +170,19 @@ Then('the new stream carries an id different from the previous stream', function
   if (!now) failed(`the new response stream header carries no id (previous: '${before}')`);
   if (now === before) failed(`the new stream carries the same id '${now}' as the stream before it; a new stream needs a new, unique id (RFC 3920 4.4)`);
   this.outcome(`stream ids: ${ids.map((i) => `'${i}'`).join(' -> ')}`);
+});
+
+Then('a <failure\\/> to STARTTLS is followed by <\\/stream:stream> and the TCP connection closing', async function (this: XmppWorld) {
+  const s = this.client().stream;
+  const a = await awaitStarttlsAnswer(this.client());
+  if (a.kind !== 'failure') {
+    const what = a.kind === 'closed' ? 'ended the connection' : `answered ${a.element}`;
+    this.outcome(`the target ${what}; the failure case did not occur`);
+    return notApplicable(this, `the target ${what} instead of <failure/>: the failure case of RFC 3920 5.2 step 5 could not be provoked this way`);
+  }
+  const r = await s.awaitClose();
+  if (r.tcp === 'open') failed(`after <failure/> the target left the TCP connection open for ${this.cfg.timeouts.responseMs} ms (RFC 3920 5.2 step 5: it MUST terminate the XML stream and the TCP connection).\n${s.inboxSummary()}`);
+  if (!r.streamClosed) failed(`after <failure/> the target closed the TCP connection without closing the XML stream (no </stream:stream>) (RFC 3920 5.2 step 5)`);
+  this.outcome(`<failure/>, </stream:stream>, TCP ${r.tcp}`);
+  return undefined;
 });

@@ -4,6 +4,26 @@ Feature: 7 Resource Binding
   a stanza error (`<bad-request/>`, `<not-allowed/>`, `<conflict/>`). The server may override the
   requested resource (7-9): every verdict accepts both and names which happened.
 
+  Rule: 7 binding is offered after SASL
+
+    @req:core-7-3 @MUST @c2s
+    Scenario: the stream restarted after SASL is answered with a header and stream features
+      "Upon receiving a success indication within the SASL negotiation, the client MUST send a new
+      stream header to the server, to which the server MUST respond with a stream header as well
+      as a list of available stream features."
+      Given a client that negotiated up to "sasl"
+      Then the server answered the stream restarted after SASL with a header and stream features
+
+    @req:core-7-4 @MUST @c2s
+    Scenario: the stream features after SASL offer resource binding
+      "[...] it MUST include an empty `<bind/>` element qualified by the
+      'urn:ietf:params:xml:ns:xmpp-bind' namespace in the stream features list it presents to the
+      client upon sending the header for the response stream sent after successful SASL
+      negotiation (but not before)". The "not before" half is decided in 4.6. A `<bind/>` that is
+      not empty is reported in the outcome (RFC 3920bis drafts added a `<required/>` child).
+      Given a client that negotiated up to "sasl"
+      Then the stream features after SASL offer resource binding
+
   Rule: 7 the server determines and returns a full JID
 
     @req:core-7-8 @req:core-7-2 @req:core-3.5-1 @MUST @c2s

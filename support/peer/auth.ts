@@ -87,11 +87,6 @@ export async function saslExchange(c: Client, mech: Mechanism, opts: { rawInitia
   }
 }
 
-/** After <success/>: a new stream over the same connection, without a closing tag first (RFC 3920 6.2 step 3). */
-export function markAuthenticated(c: Client): void {
-  c.stage = 'sasl';
-}
-
 /** A short description of an outcome for failure messages and outcome.txt. */
 export function describeOutcome(o: SaslOutcome): string {
   if (o.end === 'success') return `<success/>${o.element ? `: ${o.element}` : ''}`;

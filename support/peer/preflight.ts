@@ -52,7 +52,9 @@ export async function preflight(cfg: Config): Promise<Preflight> {
     const message = firstLine(e);
     const problem = e instanceof TargetUnreachable ? 'unreachable' : 'setup';
     if (!(e instanceof TargetUnreachable || e instanceof Undecided || e instanceof ExpectationFailed)) {
-      return { ok: false, problem: 'setup', message: `preflight failed unexpectedly: ${message}`, transcript: client ? done(client) : '' };
+      // a socket error (reset, broken pipe) means the target cannot be talked to at all
+      const network = typeof (e as NodeJS.ErrnoException)?.code === 'string';
+      return { ok: false, problem: network ? 'unreachable' : 'setup', message: `the connection to the target failed: ${message}`, transcript: client ? done(client) : '' };
     }
     return { ok: false, problem, message, transcript: client ? done(client) : '' };
   }

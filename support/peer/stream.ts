@@ -16,6 +16,8 @@ export interface StreamOptions {
   secrets: string[];
   /** the content namespace of this stream: jabber:client or jabber:server */
   contentNs: string;
+  /** the largest top-level element read (characters); default 1 MiB */
+  maxElementChars?: number;
 }
 
 export interface StreamErrorOutcome {
@@ -96,7 +98,7 @@ export class XmppStream {
   ) {
     this.transcript = new Transcript(opts.label, opts.secrets);
     this.transcript.note(`connection ${transport.local} -> ${transport.remote}`);
-    this.reader = new StreamReader((ev) => this.push(ev));
+    this.reader = new StreamReader((ev) => this.push(ev), opts.maxElementChars);
     transport.onEvent((ev) => this.onTransport(ev));
   }
 
@@ -121,9 +123,23 @@ export class XmppStream {
     this.push(ev);
   }
 
+  /**
+   * The first thing the target sent that no XMPP stream may carry (XML that is not well-formed,
+   * a DOCTYPE, a processing instruction, a comment: 4.7, 11.1). Nothing read after it counts.
+   */
+  taint: string | undefined;
+  private seq = 0;
+  private readonly seqOf = new WeakMap<InboxEvent, number>();
+  private taintSeq = Infinity;
+
   private push(ev: InboxEvent): void {
     // the text declaration belongs to the header that follows; it is in the transcript, not the inbox
     if (ev.kind === 'xmldecl') return;
+    this.seqOf.set(ev, ++this.seq);
+    if (!this.taint && (ev.kind === 'xml-error' || ev.kind === 'doctype' || ev.kind === 'pi' || ev.kind === 'comment')) {
+      this.taint = describe(ev);
+      this.taintSeq = this.seq;
+    }
     if (ev.kind === 'close') this.sawStreamClose = true;
     if (ev.kind === 'header') this.header = ev.element;
     this.inbox.push(ev);
@@ -173,6 +189,8 @@ export class XmppStream {
   restart(): void {
     this.inbox = this.inbox.filter((e) => e.kind.startsWith('tcp'));
     this.header = undefined;
+    this.taint = undefined;
+    this.taintSeq = Infinity;
     this.reader.reset();
   }
 
@@ -192,7 +210,8 @@ export class XmppStream {
       for (;;) {
         if (controller.signal.aborted) throw new Error('aborted');
         const i = this.inbox.findIndex(match);
-        if (i >= 0) return this.inbox.splice(i, 1)[0]!;
+        if (i >= 0 && (this.seqOf.get(this.inbox[i]!) ?? 0) < this.taintSeq) return this.inbox.splice(i, 1)[0]!;
+        if (this.taint) failed(`expected ${what}, but before it the target sent ${this.taint}; nothing after that counts (4.7, 11.1).\n${this.inboxSummary()}`);
         if (this.ended) {
           failed(`expected ${what}, but the connection ended first.\n${this.inboxSummary()}`);
         }

@@ -26,8 +26,14 @@ export class StreamReader {
   }
 
   private readonly emit: (ev: ReaderEvent) => void;
+  /** characters of the top-level element being read: a hostile target cannot make the suite hold more */
+  private elementSize = 0;
 
-  constructor(emit: (ev: ReaderEvent) => void) {
+  constructor(
+    emit: (ev: ReaderEvent) => void,
+    /** the largest top-level element the suite reads (characters); larger ones end the reading as an error */
+    private readonly maxElement = 1 << 20,
+  ) {
     // saxes goes on parsing after it reported an error; nothing it says after that is evidence
     this.emit = (ev) => {
       if (!this.failed || ev.kind === 'xml-error') emit(ev);
@@ -58,6 +64,14 @@ export class StreamReader {
 
   write(text: string): void {
     if (this.failed) return;
+    if (this.stack.length >= 2) {
+      this.elementSize += text.length;
+      if (this.elementSize > this.maxElement) {
+        this.failed = true;
+        this.emit({ kind: 'xml-error', message: `a top-level element larger than ${this.maxElement} characters: the suite stops reading this stream` });
+        return;
+      }
+    }
     try {
       this.parser.write(text);
     } catch (e) {
@@ -81,7 +95,10 @@ export class StreamReader {
         return;
       }
       this.emit({ kind: 'header', element });
-    } else if (this.stack.length >= 2) {
+    } else if (this.stack.length === 1) {
+      this.elementSize = 0;
+    }
+    if (this.stack.length >= 2) {
       const parent = this.stack[this.stack.length - 1]!;
       parent.children.push(element);
     }

@@ -140,9 +140,23 @@ export class Transcript {
     this.redactors = { sent: new Redactor(secrets), recv: new Redactor(secrets) };
   }
 
+  /** characters kept per connection: a hostile target cannot make the report unbounded */
+  static maxChars = 256 * 1024;
+  private kept = 0;
+  private dropped = 0;
+
   record(dir: Direction, text: string): void {
     const clean = dir === 'note' ? text : this.redactors[dir].push(text);
-    if (clean !== '') this.lines.push({ t: Date.now() - this.start, dir, text: clean });
+    if (clean === '') return;
+    if (this.kept + clean.length > Transcript.maxChars && dir !== 'note') {
+      const room = Math.max(0, Transcript.maxChars - this.kept);
+      if (room > 0) this.lines.push({ t: Date.now() - this.start, dir, text: clean.slice(0, room) });
+      this.kept += room;
+      this.dropped += clean.length - room;
+      return;
+    }
+    this.kept += clean.length;
+    this.lines.push({ t: Date.now() - this.start, dir, text: clean });
   }
 
   note(text: string): void {
@@ -150,6 +164,8 @@ export class Transcript {
   }
 
   end(): void {
+    if (this.dropped) this.note(`${this.dropped} more characters not recorded (transcript limit ${Transcript.maxChars})`);
+    this.dropped = 0;
     for (const dir of ['sent', 'recv'] as const) {
       const rest = this.redactors[dir].flush();
       if (rest) this.lines.push({ t: Date.now() - this.start, dir, text: rest });

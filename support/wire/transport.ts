@@ -5,7 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
 import pTimeout from 'p-timeout';
-import { TargetUnreachable } from '../errors.ts';
+import { ExpectationFailed, TargetUnreachable } from '../errors.ts';
 
 export type TransportEvent =
   | { kind: 'data'; text: string }
@@ -157,7 +157,8 @@ export class Transport {
       await pTimeout(handshake, { milliseconds: timeoutMs, message: `TLS handshake did not finish within ${timeoutMs} ms` });
     } catch (e) {
       this.wire(secure);
-      throw e;
+      // the target offered TLS and said <proceed/>: a handshake it breaks is its misbehaviour (5.2 step 5)
+      throw new ExpectationFailed(`the TLS handshake after <proceed/> failed: ${(e as Error).message}`);
     }
     this.wire(secure);
     const cert = secure.getPeerCertificate();

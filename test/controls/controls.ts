@@ -4,6 +4,13 @@
 // departure: the scenario must then pass, so the check is shown to be able to go both ways.
 import type { Mutation } from './proxy.ts';
 import { controls as streams } from './sections/04-streams.ts';
+import { controls as dialback } from './sections/08-dialback.ts';
+import { controls as tls } from './sections/05-tls.ts';
+import { controls as sasl } from './sections/06-sasl.ts';
+import { controls as addressing } from './sections/03-addressing.ts';
+import { controls as binding } from './sections/07-binding.ts';
+import { controls as stanzas } from './sections/09-stanzas.ts';
+import { controls as routing } from './sections/10-routing.ts';
 
 export interface Control {
   scenario: string;
@@ -17,4 +24,4 @@ export interface Control {
 
 
 /** One file per section under sections/, so that each section's controls live beside each other. */
-export const CONTROLS: Control[] = [...streams];
+export const CONTROLS: Control[] = [...streams, ...dialback, ...tls, ...sasl, ...addressing, ...binding, ...stanzas, ...routing];

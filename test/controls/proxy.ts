@@ -7,14 +7,21 @@ import tls from 'node:tls';
 
 export interface Conn {
   id: number;
+  /** which proxy carried it: the suite's c2s client, the peer's s2s connections, or the target's connections to the peer's listener */
+  kind: ProxyKind;
   /** SASL <success/> seen from the target */
   authenticated: boolean;
   /** everything the target sent so far on this connection (for stateful mutations) */
   fromTarget: string;
+  /** write to the suite's side / the target's side, bypassing the mutation */
   toClient(text: string): void;
   toTarget(text: string): void;
+  /** end both sides gracefully (pending data is flushed) */
+  end(): void;
   close(): void;
 }
+
+export type ProxyKind = 'c2s' | 's2s' | 'listener';
 
 export interface Mutation {
   /** rewrite what the target sends to the suite (whole tags: chunks are cut after the last '>') */
@@ -23,10 +30,22 @@ export interface Mutation {
   toTarget?(text: string, conn: Conn, proxy: Proxy): string;
   /** when the target closes, keep the suite's side open (a target that never closes TCP) */
   holdOpen?: boolean;
+  /**
+   * 'swallow': after <proceed/> the proxy starts no TLS on either side; whatever the suite sends
+   * next (a ClientHello, garbage) goes nowhere and its connection stays open (a target that
+   * neither completes nor fails the handshake, and never closes)
+   */
+  afterProceed?: 'swallow';
 }
 
 export interface ProxyOptions {
+  kind: ProxyKind;
+  listenHost?: string;
   listenPort: number;
+  /** the accepting side is the target (its connections to the peer's listener); upstream is the suite */
+  reversed?: boolean;
+  /** connections of every proxy of one control, so that a mutation can reach across them */
+  conns?: Conn[];
   targetHost: string;
   targetPort: number;
   key: string;
@@ -55,38 +74,47 @@ class TagBuffer {
 }
 
 export class Proxy {
-  readonly conns: Conn[] = [];
+  readonly conns: Conn[];
   private server: net.Server | undefined;
   private nextId = 0;
 
-  constructor(private readonly o: ProxyOptions) {}
+  constructor(private readonly o: ProxyOptions) {
+    this.conns = o.conns ?? [];
+  }
 
   async start(): Promise<void> {
     this.server = net.createServer((client) => this.handle(client));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
-      this.server!.listen(this.o.listenPort, '127.0.0.1', resolve);
+      this.server!.listen(this.o.listenPort, this.o.listenHost ?? '127.0.0.1', resolve);
     });
   }
 
   async stop(): Promise<void> {
-    for (const c of this.conns) c.close();
+    for (const c of this.conns.filter((c) => c.kind === this.o.kind)) c.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private handle(clientRaw: net.Socket): void {
-    let client: net.Socket = clientRaw;
-    let target: net.Socket = net.connect({ host: this.o.targetHost, port: this.o.targetPort });
+  private handle(accepted: net.Socket): void {
+    // 'client' is always the suite's side, 'target' the target's side, whichever of them connected
+    const upstream = net.connect({ host: this.o.targetHost, port: this.o.targetPort });
+    let client: net.Socket = this.o.reversed ? upstream : accepted;
+    let target: net.Socket = this.o.reversed ? accepted : upstream;
     const up = new TagBuffer();
     const down = new TagBuffer();
     let upgrading = false;
     const m = this.o.mutation;
     const conn: Conn = {
       id: ++this.nextId,
+      kind: this.o.kind,
       authenticated: false,
       fromTarget: '',
       toClient: (t) => client.writable && client.write(t),
       toTarget: (t) => target.writable && target.write(t),
+      end: () => {
+        client.end();
+        target.end();
+      },
       close: () => {
         client.destroy();
         target.destroy();
@@ -106,8 +134,15 @@ export class Proxy {
       if (/<success[\s>/]/.test(text)) conn.authenticated = true;
       const out = m.toClient ? m.toClient(text, conn, this) : text;
       if (out) client.write(out);
-      if (/<proceed[\s/>]/.test(text) && !upgrading) {
+      if (!this.o.reversed && /<proceed[\s/>]/.test(text) && !upgrading) {
         upgrading = true;
+        if (m.afterProceed === 'swallow') {
+          client.removeAllListeners('data');
+          client.on('data', () => undefined);
+          for (const ev of ['data', 'end', 'close', 'error']) target.removeAllListeners(ev);
+          target.on('error', () => undefined);
+          return;
+        }
         void this.upgrade(client, target).then(([c, t]) => {
           client = c;
           target = t;

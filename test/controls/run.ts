@@ -8,12 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTROLS } from './controls.ts';
-import { Proxy } from './proxy.ts';
+import { Proxy, type Conn } from './proxy.ts';
 import { loadConfig } from '../../support/config.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../../targets/target.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// the suite talks to proxies; the target's own connections to the peer reach the peer's listener through one too
 const PROXY_PORT = 5223;
+const S2S_PROXY_PORT = 5270;
+const LISTENER_BEHIND_PROXY = { host: '127.0.0.3', port: 5269 };
 
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, quiet = true): Promise<number> {
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'], env });
@@ -65,18 +68,28 @@ async function inside(): Promise<number> {
       const cfg = { ...base, tls: { ...base.tls, policy } };
       const target = await driver.start(cfg, { c2sTls: policy }, runDir);
       const cfgFile = path.join(tmp, `config-${profile}.json`);
-      fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, c2s: { host: '127.0.0.1', port: PROXY_PORT }, parallel: 1 }), { mode: 0o600 });
+      fs.writeFileSync(
+        cfgFile,
+        JSON.stringify({ ...cfg, c2s: { host: '127.0.0.1', port: PROXY_PORT }, s2s: { host: '127.0.0.1', port: S2S_PROXY_PORT }, peer: { ...cfg.peer, listen: LISTENER_BEHIND_PROXY }, parallel: 1 }),
+        { mode: 0o600 },
+      );
       const key = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.key`), 'utf8');
       const cert = fs.readFileSync(path.join(runDir, 'certs', `${cfg.domain}.crt`), 'utf8');
       try {
         for (const c of mine) {
-          const proxy = new Proxy({ listenPort: PROXY_PORT, targetHost: cfg.c2s.host, targetPort: cfg.c2s.port, key, cert, mutation: c.mutation });
-          await proxy.start();
+          const conns: Conn[] = [];
+          const common = { key, cert, mutation: c.mutation, conns };
+          const proxies = [
+            new Proxy({ ...common, kind: 'c2s', listenPort: PROXY_PORT, targetHost: cfg.c2s.host, targetPort: cfg.c2s.port }),
+            new Proxy({ ...common, kind: 's2s', listenPort: S2S_PROXY_PORT, targetHost: cfg.s2s!.host, targetPort: cfg.s2s!.port }),
+            new Proxy({ ...common, kind: 'listener', reversed: true, listenHost: cfg.peer.listen.host, listenPort: cfg.peer.listen.port, targetHost: LISTENER_BEHIND_PROXY.host, targetPort: LISTENER_BEHIND_PROXY.port }),
+          ];
+          for (const p of proxies) await p.start();
           const reports = path.join(ROOT, 'reports', 'controls', String(CONTROLS.indexOf(c) + 1));
           try {
             await exec(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--config', cfgFile, '--name', `^${escapeRe(c.scenario)}$`, '--no-preflight', '--no-render', '--fail-on', 'none', '--reports', reports]);
           } finally {
-            await proxy.stop();
+            for (const p of proxies) await p.stop();
           }
           const compliance = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { scenarios: Array<{ name: string; status: string }> };
           const got = compliance.scenarios.find((s) => s.name === c.scenario)?.status ?? 'not run';

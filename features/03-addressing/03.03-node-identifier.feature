@@ -1,0 +1,35 @@
+Feature: 3.3 Node Identifier
+  A node is formatted so that Nodeprep applies; a server compares nodes after Nodeprep (3.3).
+
+  Rule: 3.3 node identifiers
+
+    @req:core-3.3-1 @MUST @c2s
+    Scenario: a node with a character Nodeprep prohibits is refused with <jid-malformed/>
+      "A node identifier MUST be formatted such that the Nodeprep profile of [STRINGPREP] can be
+      applied to it without failing." Nodeprep prohibits the space (C.1.1).
+      Given a client that negotiated up to "session"
+      When the client sends the stanza:
+        """
+        <message to='jul iet@{domain}' id='node-1' type='chat'><body>hello</body></message>
+        """
+      Then the client receives a stanza error for "node-1" with <jid-malformed/>
+
+    @req:core-3.3-1 @MUST @c2s
+    Scenario: an empty node is refused with <jid-malformed/>
+      A JID of the form `@domain` has a node identifier of zero length, which no account can
+      have; the address does not adhere to the syntax of section 3.
+      Given a client that negotiated up to "session"
+      When the client sends the stanza:
+        """
+        <message to='@{domain}' id='node-2' type='chat'><body>hello</body></message>
+        """
+      Then the client receives a stanza error for "node-2" with <jid-malformed/>
+
+    @req:core-3.3-2 @MUST @c2s
+    Scenario: a node written in upper case reaches the account
+      "Before comparing two node identifiers, a server MUST [...] first apply the Nodeprep profile
+      to each identifier." Nodeprep folds case: the message reaches the recipient.
+      Given a recipient bound to the target
+      And a client that negotiated up to "session"
+      When the client sends the message "node-3" to the recipient with the node in upper case
+      Then the recipient receives the stanza "node-3"

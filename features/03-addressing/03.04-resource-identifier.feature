@@ -1,0 +1,51 @@
+Feature: 3.4 Resource Identifier
+  A resource is formatted so that Resourceprep applies; a server compares resources after
+  Resourceprep (3.4); an account may have several connected resources.
+
+  Rule: 3.4 resource identifiers
+
+    @req:core-3.4-1 @MAY @c2s
+    Scenario: two resources of one account are connected at the same time
+      "An entity MAY maintain multiple connected resources simultaneously, with each connected
+      resource differentiated by a distinct resource identifier." Both stay usable: each
+      answers an IQ round-trip after the other bound.
+      Given a client that negotiated up to "session"
+      And a second resource of the client bound to the target
+      Then the client receives nothing
+      And the second client receives nothing
+
+    @req:core-3.4-2 @MUST @c2s
+    Scenario: a resource that fails Resourceprep in 'to' is refused with <jid-malformed/>
+      "A resource identifier MUST be formatted such that the Resourceprep profile of [STRINGPREP]
+      can be applied without failing." The resource below holds U+E000 (private use, prohibited).
+      Given a recipient bound to the target
+      And a client that negotiated up to "session"
+      When the client sends the stanza:
+        """
+        <message to='{recipient-bare}/badres' id='res-1' type='chat'><body>hello</body></message>
+        """
+      Then the client receives a stanza error for "res-1" with <jid-malformed/>
+
+    @req:core-3.4-2 @MUST @c2s
+    Scenario: an empty resource after '/' is refused with <jid-malformed/>
+      A JID ending in '/' has a resource identifier of zero length.
+      Given a recipient bound to the target
+      And a client that negotiated up to "session"
+      When the client sends the stanza:
+        """
+        <message to='{recipient-bare}/' id='res-2' type='chat'><body>hello</body></message>
+        """
+      Then the client receives a stanza error for "res-2" with <jid-malformed/>
+
+    @req:core-3.4-3 @MUST @c2s
+    Scenario: a resource is compared after Resourceprep
+      "Before comparing two resource identifiers, a server MUST [...] first apply the Resourceprep
+      profile to each identifier." The recipient is bound to 'conformance-fi'; the message goes
+      to 'conformance-ﬁ' (U+FB01, which Resourceprep's NFKC maps to 'fi').
+      Given a recipient bound to the target with the resource "conformance-fi"
+      And a client that negotiated up to "session"
+      When the client sends the stanza:
+        """
+        <message to='{recipient-bare}/conformance-ﬁ' id='res-3' type='chat'><body>hello</body></message>
+        """
+      Then the recipient receives the stanza "res-3"

@@ -1,0 +1,66 @@
+Feature: 5.1 Overview
+  The rules for STARTTLS (RFC 3920 5.1). A c2s client sees the receiving entity's half of them:
+  the offer, the bytes around `<proceed/>`, the features after TLS, and what happens when the
+  handshake fails.
+
+  Rule: 5.1 rule 3: a version 1.0 stream is offered STARTTLS
+
+    @req:core-5.1-5 @MUST @c2s
+    Scenario: a version 1.0 stream is offered STARTTLS
+      "... after sending a stream header in reply (including the version flag), it MUST include a
+      `<starttls/>` element (qualified by the 'urn:ietf:params:xml:ns:xmpp-tls' namespace) along
+      with the list of other stream features it supports."
+      Given a client that negotiated up to "features"
+      Then the stream features offer STARTTLS
+
+  Rule: 5.1 rules 5 and 6: byte precision around <proceed/>
+
+    @req:core-5.1-7 @MUST_NOT @c2s
+    Scenario: the target sends no white space between elements during TLS negotiation
+      "During TLS negotiation, an entity MUST NOT send any white space characters ... within the
+      root stream element as separators between elements". The raw bytes from the response
+      header through `<proceed/>` are checked.
+      Given a client that negotiated up to "features"
+      When the client requests STARTTLS
+      Then the server answers with <proceed/>
+      And the server sent no white space between elements since the stream header
+
+    @req:core-5.1-8 @MUST @c2s
+    Scenario: the target treats the byte right after <proceed/> as the start of TLS
+      "The receiving entity MUST consider the TLS negotiation to have begun immediately after
+      sending the closing `>` character of the `<proceed/>` element." Nothing may follow that
+      character in plaintext, and a ClientHello sent right after it is answered.
+      Given a client that negotiated up to "features"
+      When the client requests STARTTLS
+      And the server answers with <proceed/>
+      And the client starts the TLS handshake
+      Then no plaintext byte followed <proceed/>
+      And the TLS handshake completes
+
+  Rule: 5.1 rule 11: no STARTTLS after TLS
+
+    @req:core-5.1-15 @MUST_NOT @c2s
+    Scenario: STARTTLS is not offered again after TLS
+      "If the TLS negotiation is successful, the receiving entity MUST NOT offer the STARTTLS
+      extension to the initiating entity along with the other stream features that are offered
+      when the stream is restarted."
+      Given a client that negotiated up to "features"
+      When the client requests STARTTLS
+      And the server answers with <proceed/>
+      And the client starts the TLS handshake
+      And the client opens a new stream without closing the old one
+      Then the server answers with a new stream header and stream features
+      And the stream features do not offer STARTTLS
+
+  Rule: 5.1 rule 13: a failed TLS negotiation ends the stream and the connection
+
+    @req:core-5.1-17 @MUST @c2s
+    Scenario: bytes that are not TLS after <proceed/> make the target close the connection
+      "If the TLS negotiation results in failure, the receiving entity MUST terminate both the
+      XML stream and the underlying TCP connection." Once TLS has begun no XML can be sent, so
+      closing the TCP connection ends both.
+      Given a client that negotiated up to "features"
+      When the client requests STARTTLS
+      And the server answers with <proceed/>
+      And the client sends bytes that are not TLS instead of the handshake
+      Then the server closes the TCP connection

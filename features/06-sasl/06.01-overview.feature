@@ -1,0 +1,44 @@
+Feature: 6.1 Overview
+  The rules for SASL (RFC 3920 6.1) as a c2s client sees the receiving entity follow them: the
+  mechanisms it advertises, the bytes it sends during the exchange, and the encoding of its data.
+
+  Rule: 6.1 rule 3: mechanisms are advertised
+
+    @req:core-6.1-3 @MUST @c2s
+    Scenario: SASL mechanisms are advertised on the stream where authentication happens
+      "If the receiving entity is capable of SASL negotiation, it MUST advertise one or more
+      authentication mechanisms within a `<mechanisms/>` element qualified by the
+      'urn:ietf:params:xml:ns:xmpp-sasl' namespace in reply to the opening stream tag received
+      from the initiating entity ..." Checked on the stream the client authenticates on: the one
+      after TLS (5.1 rule 4 puts TLS before SASL).
+      Given a client that negotiated up to "tls"
+      Then the stream features offer at least one SASL mechanism
+
+    @req:core-6.1-3 @MUST @c2s @tls-optional
+    Scenario: SASL mechanisms are advertised on the first stream when TLS is optional
+      The same sentence, on the first stream of a target that does not require TLS: there the
+      client may authenticate without TLS, so the first features must list the mechanisms.
+      Given a client that negotiated up to "features"
+      Then the stream features offer at least one SASL mechanism
+
+  Rule: 6.1 rules 4 and 5: byte precision and base64
+
+    @req:core-6.1-4 @MUST_NOT @c2s
+    Scenario: the target sends no white space between elements during SASL
+      "During SASL negotiation, an entity MUST NOT send any white space characters ... within the
+      root stream element as separators between elements". The raw bytes from the client's
+      `<auth/>` through `<success/>` are checked.
+      Given a client that negotiated up to "tls"
+      When the client authenticates with SCRAM-SHA-1
+      Then the SASL exchange succeeds
+      And the server sent no white space between elements during the SASL exchange
+
+    @req:core-6.1-5 @MUST @c2s
+    Scenario: the target's SASL character data is base64
+      "Any XML character data contained within the XML elements used during SASL negotiation MUST
+      be encoded using base64, where the encoding adheres to the definition in Section 3 of RFC
+      3548". Every `<challenge/>` and `<success/>` payload is checked (alphabet, padding).
+      Given a client that negotiated up to "tls"
+      When the client authenticates with SCRAM-SHA-1
+      Then the SASL exchange succeeds
+      And every piece of character data the server sent during SASL is base64

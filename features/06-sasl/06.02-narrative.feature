@@ -1,0 +1,203 @@
+Feature: 6.2 Narrative
+  The SASL steps of RFC 3920 6.2 as the receiving entity takes them: which mechanisms it offers
+  before TLS, the challenges it computes, how it fails (the conditions of 6.4), how many retries
+  it allows, and the new stream after `<success/>`.
+
+  Rule: 6.2 step 2: mechanisms that need TLS are not offered before it
+
+    @req:core-6.2-1 @MUST_NOT @c2s @tls-required
+    Scenario: a server that requires TLS offers no SASL mechanism before TLS
+      "If Use of TLS (Section 5) needs to be established before a particular authentication
+      mechanism may be used, the receiving entity MUST NOT provide that mechanism in the list of
+      available SASL authentication mechanisms prior to TLS negotiation." A target that requires
+      TLS needs it before every mechanism.
+      Given a client that negotiated up to "features"
+      Then the stream features offer no SASL mechanism
+
+    @req:core-6.2-1 @MUST_NOT @c2s @tls-required
+    Scenario: SASL PLAIN before TLS is not accepted by a server that requires TLS
+      The same sentence from the other side: a mechanism used before TLS on a target that needs
+      TLS first does not authenticate the client. Any refusal passes (`<failure/>` with any
+      condition, a stream error, closing); only `<success/>` fails.
+      Given a client that negotiated up to "features"
+      When the client sends SASL PLAIN with its credentials before TLS
+      Then the server does not authenticate the client
+
+    @req:core-6.2-1 @MUST_NOT @c2s @tls-optional
+    Scenario: every mechanism offered before TLS can be used before TLS
+      The same sentence where TLS is optional: a mechanism offered before TLS must not be one that
+      needs TLS, so each one the suite speaks authenticates the account before TLS.
+      Given a client that negotiated up to "features"
+      When the client authenticates before TLS with every offered mechanism the suite speaks
+      Then each of them succeeds
+
+  Rule: 6.2 step 4: challenges are computed as the mechanism defines
+
+    @req:core-6.2-4 @MUST @c2s
+    Scenario: SCRAM-SHA-1 challenges are computed as RFC 5802 defines
+      "... this element MAY contain XML character data (which MUST be computed in accordance with
+      the definition of the SASL mechanism chosen by the initiating entity)." The server-first
+      message must extend the client's nonce and carry salt and iteration count; the server
+      signature must verify.
+      Given a client that negotiated up to "tls"
+      When the client authenticates with SCRAM-SHA-1
+      Then the server's challenges and success data are computed as the mechanism defines
+
+    @req:core-6.2-4 @MUST @c2s
+    Scenario: DIGEST-MD5 challenges are computed as RFC 2831 defines
+      The same sentence for DIGEST-MD5 (qop=auth): one nonce, algorithm=md5-sess, and an rspauth
+      that verifies. Not applicable where the target does not offer DIGEST-MD5.
+      Given a client that negotiated up to "tls"
+      When the client authenticates with DIGEST-MD5
+      Then the server's challenges and success data are computed as the mechanism defines
+
+  Rule: 6.2 step 6 item 1: <abort/> and retries
+
+    @req:core-6.2-6 @SHOULD @c2s
+    Scenario: an aborted exchange may be retried at least twice on the same connection
+      "Upon receiving an `<abort/>` element, the receiving entity SHOULD allow a configurable but
+      reasonable number of retries (at least 2) ..." Each abort is acknowledged with `<aborted/>`
+      (6.4), and a third exchange still succeeds.
+      Given a client that negotiated up to "tls"
+      When the client aborts a SASL exchange 2 times in a row
+      Then every attempt is answered with <failure/> holding <aborted/>
+      And the client can still authenticate on the same connection
+
+    @req:core-6.2-6 @MUST @c2s
+    Scenario: aborting again and again ends with the TCP connection closed
+      "... after which it MUST terminate the TCP connection". The suite allows a generous bound
+      of 10 aborted exchanges (RFC 6120 later capped the number at 5).
+      Given a client that negotiated up to "tls"
+      When the client aborts a SASL exchange 10 times in a row
+      Then the server closes the TCP connection within those attempts
+
+  Rule: 6.2 step 6 item 2: failures carry their cause, and retries
+
+    @req:core-6.2-7 @SHOULD @c2s
+    Scenario: a wrong password is reported with <not-authorized/>
+      "The receiving entity reports failure of the handshake by sending a `<failure/>` element ...
+      (the particular cause of failure SHOULD be communicated in an appropriate child element of
+      the `<failure/>` element as defined under SASL Errors (Section 6.4))." 6.4: `<not-authorized/>`,
+      "the authentication failed because the initiating entity provided invalid credentials".
+      Given a client that negotiated up to "tls"
+      When the client authenticates with PLAIN and a wrong password
+      Then the SASL exchange fails with <not-authorized/>
+
+    @req:core-6.2-7 @SHOULD @c2s
+    Scenario: an unknown mechanism is reported with <invalid-mechanism/>
+      The same sentence; 6.4: `<invalid-mechanism/>`, "the initiating entity did not provide a
+      mechanism or requested a mechanism that is not supported by the receiving entity".
+      Given a client that negotiated up to "tls"
+      When the client sends:
+        """
+        <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-CONFORMANCE-UNKNOWN'/>
+        """
+      Then the server answers the SASL request with <failure/> holding <invalid-mechanism/>
+
+    @req:core-6.2-7 @SHOULD @c2s
+    Scenario: data that is not base64 is reported with <incorrect-encoding/>
+      The same sentence; 6.1 rule 5 wants base64, and 6.4: `<incorrect-encoding/>`, "the data
+      provided by the initiating entity could not be processed because the [BASE64] encoding is
+      incorrect".
+      Given a client that negotiated up to "tls"
+      When the client sends:
+        """
+        <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>*** not base64 ***</auth>
+        """
+      Then the server answers the SASL request with <failure/> holding <incorrect-encoding/>
+
+    @req:core-6.2-7 @SHOULD @c2s
+    Scenario: an authorization identity the account may not use is reported with <invalid-authzid/>
+      The same sentence; 6.4: `<invalid-authzid/>`, "the authzid provided by the initiating entity
+      is invalid, either because it is incorrectly formatted or because the initiating entity
+      does not have permissions to authorize that ID". The client authenticates as its own account
+      and asks to act as the other test account (6.1 rule 7: an authzid of the form node@domain).
+      Given a recipient bound to the target
+      And a client that negotiated up to "tls"
+      When the client authenticates with PLAIN and the authorization identity "{recipient-bare}"
+      Then the SASL exchange fails with <invalid-authzid/>
+
+    @req:core-6.2-7 @SHOULD @c2s
+    Scenario: an authorization identity that is not of the form node@domain is reported with <invalid-authzid/>
+      The same sentence; 6.1 rule 7: "If provided, the value of the authorization identity MUST be
+      of the form `<domain>` ... for servers and of the form `<node@domain>` ... for clients", and
+      6.4: `<invalid-authzid/>` covers an authzid that "is incorrectly formatted". The client asks
+      to act as the bare server domain.
+      Given a client that negotiated up to "tls"
+      When the client authenticates with PLAIN and the authorization identity "{domain}"
+      Then the SASL exchange fails with <invalid-authzid/>
+
+    @req:core-6.2-8 @SHOULD @c2s
+    Scenario: a wrong password may be retried at least twice on the same connection
+      "If the failure case occurs, the receiving entity SHOULD allow a configurable but reasonable
+      number of retries (at least 2) ..."
+      Given a client that negotiated up to "tls"
+      When the client fails SASL 2 times in a row with a wrong password
+      Then every attempt is answered with <failure/> holding <not-authorized/>
+      And the client can still authenticate on the same connection
+
+    @req:core-6.2-8 @MUST @c2s
+    Scenario: failing again and again ends with the TCP connection closed
+      "... after which it MUST terminate the TCP connection". The suite allows a generous bound
+      of 10 failed exchanges (RFC 6120 later capped the number at 5).
+      Given a client that negotiated up to "tls"
+      When the client fails SASL 10 times in a row with a wrong password
+      Then the server closes the TCP connection within those attempts
+
+  Rule: 6.2 step 6 item 3: the new stream after <success/>
+
+    @req:core-6.2-10 @MUST @c2s
+    Scenario: after SASL success the target takes a new stream header without a closing tag first
+      "Upon receiving the `<success/>` element, the initiating entity MUST initiate a new stream by
+      sending an opening XML stream header to the receiving entity (it is not necessary to send a
+      closing `</stream>` tag first, since the receiving entity and initiating entity MUST consider
+      the original stream to be closed upon sending or receiving the `<success/>` element)."
+      Given a client that negotiated up to "tls"
+      When the client authenticates with PLAIN
+      And the SASL exchange succeeds
+      And the client opens a new stream without closing the old one
+      Then the server answers with a new stream header and stream features
+
+    @req:core-6.2-11 @MUST @c2s
+    Scenario: after SASL PLAIN the new stream offers neither STARTTLS nor SASL
+      "Upon receiving the new stream header from the initiating entity, the receiving entity MUST
+      respond by sending a new XML stream header to the initiating entity, along with any
+      available features (but not including the STARTTLS and SASL features) or an empty
+      `<features/>` element".
+      Given a client that negotiated up to "tls"
+      When the client authenticates with PLAIN
+      And the SASL exchange succeeds
+      And the client opens a new stream without closing the old one
+      Then the server answers with a new stream header and stream features
+      And the stream features offer neither STARTTLS nor SASL
+
+    @req:core-6.2-11 @MUST @c2s
+    Scenario: after SASL SCRAM-SHA-1 the new stream offers neither STARTTLS nor SASL
+      The same sentence, after SCRAM-SHA-1.
+      Given a client that negotiated up to "tls"
+      When the client authenticates with SCRAM-SHA-1
+      And the SASL exchange succeeds
+      And the client opens a new stream without closing the old one
+      Then the server answers with a new stream header and stream features
+      And the stream features offer neither STARTTLS nor SASL
+
+    @req:core-6.2-11 @MUST @c2s
+    Scenario: after SASL DIGEST-MD5 the new stream offers neither STARTTLS nor SASL
+      The same sentence, after DIGEST-MD5. Not applicable where the target does not offer it.
+      Given a client that negotiated up to "tls"
+      When the client authenticates with DIGEST-MD5
+      And the SASL exchange succeeds
+      And the client opens a new stream without closing the old one
+      Then the server answers with a new stream header and stream features
+      And the stream features offer neither STARTTLS nor SASL
+
+    @req:core-6.2-11 @MUST @c2s
+    Scenario: the stream after SASL carries a new stream id
+      "... the receiving entity MUST respond by sending a new XML stream header": a new stream,
+      whose id (4.4) is unique, so it differs from the id of the stream before `<success/>`.
+      Given a client that negotiated up to "tls"
+      When the client authenticates with SCRAM-SHA-1
+      And the SASL exchange succeeds
+      And the client opens a new stream without closing the old one
+      Then the server answers with a new stream header and stream features
+      And the new stream carries an id different from the previous stream

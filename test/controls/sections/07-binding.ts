@@ -1,0 +1,99 @@
+// Controls for the scenarios of section 7 (resource binding).
+import type { Control } from '../controls.ts';
+import { bound, editStanza, stanzaRe } from './09-stanzas.ts';
+
+const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const BIND_RESULT = /<iq\b[^>]*type='result'[^>]*><bind [\s\S]*?<\/iq>/;
+const JID = /<jid>([^/<]*)\/([^<]*)<\/jid>/g;
+const toError = (cond: string, type: string) => (t: string) =>
+  t.replace(BIND_RESULT, (iq) => `${iq.slice(0, iq.indexOf('>') + 1).replace("type='result'", "type='error'")}<error type='${type}'><${cond} xmlns='${STANZAS_NS}'/></error></iq>`);
+
+export const controls: Control[] = [
+  {
+    scenario: 'a requested resource is bound and the full JID returned',
+    change: 'the <jid/> is removed from the bind result',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<jid>[^<]*<\/jid>/, '') },
+  },
+  {
+    scenario: 'a requested resource is accepted, or overridden without a stanza error',
+    change: 'the bind result becomes a <forbidden/> stanza error',
+    expect: 'failed',
+    mutation: { toClient: toError('forbidden', 'auth') },
+  },
+  {
+    scenario: 'the bound JID is the authenticated bare JID with the negotiated resource',
+    change: "the bound JID's node becomes 'mallory'",
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<jid>[^@<]*@/, '<jid>mallory@') },
+  },
+  {
+    scenario: 'a bind request without a resource gets one the server generated',
+    change: 'the bound JID loses its resource (a bare JID)',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(JID, '<jid>$1</jid>') },
+  },
+  {
+    scenario: 'two resources generated for one account differ',
+    change: "every generated resource becomes 'same'",
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(JID, '<jid>$1/same</jid>') },
+  },
+  {
+    scenario: 'a resource already in use is overridden or refused with <conflict/>',
+    change: "the older session keeps its stream: the <conflict/> stream error and the close are hidden from it",
+    expect: 'failed',
+    mutation: {
+      holdOpen: true,
+      toClient: (t, c, p) => (c === p.conns[0] && bound(c) ? t.replace(/<stream:error>[\s\S]*?<\/stream:error>/, '').replace('</stream:stream>', '') : t),
+    },
+  },
+  {
+    scenario: 'a resource that fails Resourceprep is never bound',
+    change: 'the bound JID carries the resource as requested, U+E000 included',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(JID, '<jid>$1/bad\uE000res</jid>') },
+  },
+  {
+    scenario: "a <bad-request/> for a malformed resource carries type 'modify'",
+    change: "the bind result becomes <bad-request/> with type 'cancel'",
+    expect: 'failed',
+    mutation: { toClient: toError('bad-request', 'cancel') },
+  },
+  {
+    scenario: 'a message sent after SASL but before binding is not processed',
+    change: 'the unbound message is delivered to every bound connection',
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c, proxy) => {
+        if (c.authenticated && !bound(c)) {
+          const m = stanzaRe('unbound-1').exec(t);
+          if (m) for (const other of proxy.conns) if (other !== c && bound(other)) other.toClient(m[0]);
+        }
+        return t;
+      },
+    },
+  },
+  {
+    scenario: 'a message sent after SASL but before binding gets a <not-authorized/> stanza error',
+    change: "repair: the error becomes <not-authorized/> with type 'auth'",
+    expect: 'passed',
+    mutation: editStanza('unbound-2', (s) =>
+      s.replace(new RegExp(`<[a-z-]+ xmlns='${STANZAS_NS.replace(/[.:]/g, '\\$&')}'/>`), `<not-authorized xmlns='${STANZAS_NS}'/>`).replace(/<error type='[^']*'/, "<error type='auth'")),
+  },
+];
+
+controls.unshift(
+  {
+    scenario: 'the stream restarted after SASL is answered with a header and stream features',
+    change: '<stream:features/> removed from the stream restarted after SASL',
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.authenticated ? t.replace(/<stream:features>[\s\S]*?<\/stream:features>|<stream:features\/>/g, '') : t) },
+  },
+  {
+    scenario: 'the stream features after SASL offer resource binding',
+    change: '<bind/> removed from the features after SASL',
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.authenticated ? t.replace(/<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'(?:\/>|>[\s\S]*?<\/bind>)/, '') : t) },
+  },
+);

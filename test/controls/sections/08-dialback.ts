@@ -1,0 +1,211 @@
+// Controls for the scenarios of section 8 (server dialback). Three proxies carry every byte:
+// the suite's c2s connections ('c2s'), the peer's connections to the target's s2s port
+// ('s2s'), and the target's connections to the peer's listener ('listener'). toClient is
+// always target -> suite, toTarget suite -> target, whichever side opened the connection.
+import type { Control } from '../controls.ts';
+import type { Conn, Mutation } from '../proxy.ts';
+
+const streamError = (condition: string) => `<stream:error><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`;
+
+/** Repair: the target's condition renamed to the one the draft defines, on s2s connections only. */
+const rename = (from: string, to: string): Mutation => ({
+  toClient: (t, c) => (c.kind === 's2s' ? t.replace(`<${from} `, `<${to} `) : t),
+});
+
+/** Repair: when the suite sends what matches `trigger` on an s2s connection, answer with the stream error the draft names and end the connection. */
+const refuse = (trigger: RegExp, condition: string): Mutation => ({
+  toTarget: (t, c) => {
+    if (c.kind !== 's2s' || !trigger.test(t)) return t;
+    c.toClient(streamError(condition));
+    c.end();
+    return '';
+  },
+});
+
+const HEADER = /<stream:stream\b[^>]*>/;
+
+function s2sConns(all: Conn[], kind: Conn['kind']): Conn[] {
+  return all.filter((c) => c.kind === kind);
+}
+
+export const controls: Control[] = [
+  {
+    scenario: "the target answers the peer's stream header with a stream id",
+    change: "the id removed from the target's response header on s2s",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, '')) : t) },
+  },
+  {
+    scenario: "a connection the authoritative server confirms is validated and carries the peer's stanzas",
+    change: 'the validated message is not delivered to the local recipient',
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'c2s' ? t.replace(/<message\b[^>]*id='s2s-in-1'[\s\S]*?<\/message>/, '') : t) },
+  },
+  {
+    scenario: 'a connection the authoritative server declares invalid is closed, stream and TCP',
+    change: "repair: after <db:result type='invalid'/> the stream and the TCP connection are ended",
+    expect: 'passed',
+    mutation: {
+      toClient: (t, c) => {
+        if (c.kind === 's2s' && /<db:result\b[^>]*type='invalid'/.test(t)) {
+          c.toClient(t + '</stream:stream>');
+          c.end();
+          return '';
+        }
+        return t;
+      },
+    },
+  },
+  {
+    scenario: 'a stanza sent over s2s before validation is not delivered',
+    change: 'the message sent before validation is delivered to the recipient anyway',
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c, proxy) => {
+        const m = /<message\b[^>]*id='s2s-early-1'[\s\S]*?<\/message>/.exec(t);
+        if (c.kind === 's2s' && m) {
+          const stanza = m[0].replace(/from='[^']*'/, "from='someone@peer.test/x'");
+          for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(stanza);
+        }
+        return t;
+      },
+    },
+  },
+  {
+    scenario: 'a stanza sent over s2s before validation is silently dropped',
+    change: 'the target answers the early message with an error stanza',
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c) => {
+        if (c.kind === 's2s' && /id='s2s-early-2'/.test(t)) {
+          c.toClient("<message type='error' id='s2s-early-2' from='nobody@target.test' to='someone@peer.test/x'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+        }
+        return t;
+      },
+    },
+  },
+  {
+    scenario: 'to send to the peer, the target opens its own connection and validates it by dialback',
+    change: "the target's message is moved onto a connection the peer opened",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c, proxy) => {
+        if (c.kind !== 'listener') return t;
+        const m = /<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/.exec(t);
+        if (!m) return t;
+        const peerOpened = s2sConns(proxy.conns, 's2s');
+        peerOpened[peerOpened.length - 1]?.toClient(m[0]);
+        return t.replace(m[0], '');
+      },
+    },
+  },
+  {
+    scenario: 'the target sends no stanza before its connection to the peer is declared valid',
+    change: "a stanza from the target follows its <db:result/> before the peer's answer",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => (c.kind === 'listener' && /<db:result\b(?![^>]*type=)[^>]*>/.test(t) ? `${t}<message from='alice@target.test' to='someone@peer.test' id='too-early'><body>early</body></message>` : t),
+    },
+  },
+  {
+    scenario: 'the target, as authoritative server, confirms the key it issued',
+    change: "the target's answer to a verification request turned to type='invalid'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/(<db:verify\b[^>]*type=')valid'/, "$1invalid'") : t) },
+  },
+  {
+    scenario: 'the target, as authoritative server, refuses a forged key',
+    change: "the target's refusal of a verification request turned to type='valid'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/(<db:verify\b[^>]*type=')invalid'/, "$1valid'") : t) },
+  },
+  {
+    scenario: 'the target, as authoritative server, refuses its own key for another stream id',
+    change: "the target's refusal of a verification request turned to type='valid'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/(<db:verify\b[^>]*type=')invalid'/, "$1valid'") : t) },
+  },
+  {
+    scenario: 'a dialback namespace other than jabber:server:dialback gets <invalid-namespace/>',
+    change: 'repair: the request under the wrong dialback namespace is answered with <invalid-namespace/>',
+    expect: 'passed',
+    mutation: refuse(/<db:result\b/, 'invalid-namespace'),
+  },
+  {
+    scenario: 'a stream to a host the target does not serve gets <host-unknown/>',
+    change: '<host-unknown/> replaced by <undefined-condition/>',
+    expect: 'failed',
+    mutation: rename('host-unknown', 'undefined-condition'),
+  },
+  {
+    scenario: 'a validation request for a host the target does not serve gets <host-unknown/>',
+    change: 'repair: <unsupported-stanza-type/> renamed <host-unknown/>',
+    expect: 'passed',
+    mutation: rename('unsupported-stanza-type', 'host-unknown'),
+  },
+  {
+    scenario: "a validation request from a domain other than the stream's gets <invalid-from/>",
+    change: 'repair: the request from the second peer domain is answered with <invalid-from/>',
+    expect: 'passed',
+    mutation: refuse(/<db:result\b[^>]*from='peer2\.test'/, 'invalid-from'),
+  },
+  {
+    scenario: 'a peer stream header without version is answered without version',
+    change: "version='1.0' added to the target's answer to a version-less header",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => (/version=/.test(h) ? h : h.replace('<stream:stream', "<stream:stream version='1.0'"))) : t) },
+  },
+  {
+    scenario: 'a pre-1.0 peer gets no stream features and is validated by dialback',
+    change: "<stream:features/> injected after the target's header",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => `${h}<stream:features/>`) : t) },
+  },
+  {
+    scenario: 'a verification request for a host the target does not serve gets <host-unknown/>',
+    change: 'repair: <unsupported-stanza-type/> renamed <host-unknown/>',
+    expect: 'passed',
+    mutation: rename('unsupported-stanza-type', 'host-unknown'),
+  },
+  {
+    scenario: "a verification request from a domain other than the stream's gets <invalid-from/>",
+    change: 'repair: the verification request from the second peer domain is answered with <invalid-from/>',
+    expect: 'passed',
+    mutation: refuse(/<db:verify\b[^>]*from='peer2\.test'/, 'invalid-from'),
+  },
+  {
+    scenario: 'having answered a verification request, the target ends that stream',
+    change: 'repair: the stream is ended right after the answer',
+    expect: 'passed',
+    mutation: {
+      toClient: (t, c) => {
+        if (c.kind === 's2s' && /<db:verify\b[^>]*type=/.test(t)) {
+          c.toClient(t + '</stream:stream>');
+          c.end();
+          return '';
+        }
+        return t;
+      },
+    },
+  },
+  {
+    scenario: "a stanza without 'from' over a validated connection gets <improper-addressing/>",
+    change: 'repair: <not-authorized/> renamed <improper-addressing/>',
+    expect: 'passed',
+    mutation: rename('not-authorized', 'improper-addressing'),
+  },
+  {
+    scenario: 'a stanza from a domain not validated on the connection gets <invalid-from/>',
+    change: 'repair: <not-authorized/> renamed <invalid-from/>',
+    expect: 'passed',
+    mutation: rename('not-authorized', 'invalid-from'),
+  },
+  {
+    scenario: 'a validated connection carries a further validation request for another hostname of the target',
+    change: "the answer to the piggybacked request turned to type='invalid'",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => (c.kind === 's2s' ? t.replace(/(<db:result\b(?=[^>]*from='other\.target\.test')[^>]*type=')valid'/, "$1invalid'") : t),
+    },
+  },
+];
