@@ -18,6 +18,58 @@ Given("the peer's listener answers every verification as invalid", async functio
   (await this.startListener()).policy.verify = 'invalid';
 });
 
+Given("the peer's listener answers verifications with another stream id", async function (this: XmppWorld) {
+  (await this.startListener()).policy.verify = 'wrong-id';
+});
+
+Given("the peer's listener answers verifications with a stream error", async function (this: XmppWorld) {
+  (await this.startListener()).policy.verify = 'stream-error';
+});
+
+Given("the peer's listener declares the dialback namespace as {string}", async function (this: XmppWorld, ns: string) {
+  (await this.startListener()).policy.dialbackNs = ns;
+});
+
+Then("the target closes the stream of its connection to the peer with {conditions}", async function (this: XmppWorld, conditions: string[]) {
+  const l = await this.startListener();
+  const [s] = await l.awaitConnections(1);
+  const r = await s!.expectStreamError(conditions);
+  if (!r.streamClosed) failed(`the target sent <${r.condition}/> but did not close the stream with </stream:stream>`);
+  if (r.tcp === 'open') failed(`the target sent <${r.condition}/> and </stream:stream> but left the TCP connection open for ${this.cfg.timeouts.responseMs} ms`);
+  this.outcome(`on ${s!.label}: stream error <${r.condition}/>, </stream:stream>, TCP ${r.tcp}`);
+});
+
+When('{int} peer connections are opened to the target at the same time', async function (this: XmppWorld, n: number) {
+  const streams = await Promise.all(Array.from({ length: n }, (_, i) => this.originate(`parallel-${i + 1}`)));
+  const headers = await Promise.all(
+    streams.map(async (s) => {
+      s.openStream({ from: this.cfg.peer.domain, to: this.cfg.domain });
+      return s.expectHeader();
+    }),
+  );
+  this.memo.set('s2s-ids', headers.map((h) => h.attr('id') ?? ''));
+});
+
+/**
+ * "unpredictable and non-repeating": no black-box test proves unpredictability; this one fails
+ * a stream id that repeats, is missing, is shorter than 8 characters, or steps by a constant
+ * from one stream to the next (a counter), and names what it saw.
+ */
+Then('the stream ids are distinct, not short, and not sequential', function (this: XmppWorld) {
+  const ids = this.memo.get('s2s-ids') as string[];
+  if (ids.some((i) => !i)) failed(`a stream header carried no id: ${JSON.stringify(ids)}`);
+  if (new Set(ids).size !== ids.length) failed(`stream ids repeat: ${ids.join(', ')}`);
+  const short = ids.filter((i) => i.length < 8);
+  if (short.length) failed(`stream ids shorter than 8 characters cannot be unpredictable: ${short.join(', ')}`);
+  const nums = ids.map((i) => (/^\d+$/.test(i) ? Number(i) : NaN));
+  if (nums.every((n) => !Number.isNaN(n))) {
+    const sorted = [...nums].sort((a, b) => a - b);
+    const steps = new Set(sorted.slice(1).map((n, k) => n - sorted[k]!));
+    if (steps.size === 1) failed(`stream ids are a counter (step ${[...steps][0]}): ${ids.join(', ')}`);
+  }
+  this.outcome(`${ids.length} distinct ids of ${Math.min(...ids.map((i) => i.length))}+ characters: ${ids.join(', ')}`);
+});
+
 When("the peer opens a stream to the target's s2s port", async function (this: XmppWorld) {
   const s = await this.originate('initial');
   s.openStream({ from: this.cfg.peer.domain, to: this.cfg.domain });

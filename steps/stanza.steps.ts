@@ -5,6 +5,10 @@ import { el, NS } from '../support/wire/element.ts';
 import { failed } from '../support/errors.ts';
 import { nextId } from '../support/peer/client.ts';
 import { ATTACH } from '../support/hooks.ts';
+import { Given, defineParameterType } from '@cucumber/cucumber';
+import type { XmlElement } from '../support/wire/element.ts';
+import { checkStanzaError, sendInitialPresence, STANZA_CONDITIONS, LANGTAG, type StanzaErrorOutcome } from '../support/peer/stanza.ts';
+import { notApplicable } from '../support/hooks.ts';
 
 When('the client sends a message to its own full JID', function (this: XmppWorld) {
   const c = this.client();
@@ -48,10 +52,6 @@ Then('the message {string} is not delivered to the recipient', async function (t
 
 // ---------------------------------------------------------------------------------------------
 // Section 9 and 10 vocabulary: stanzas received by a role, stanza errors, 'from' stamping.
-import { Given, defineParameterType } from '@cucumber/cucumber';
-import { XmlElement } from '../support/wire/element.ts';
-import { checkStanzaError, sendInitialPresence, STANZA_CONDITIONS, LANGTAG, type StanzaErrorOutcome } from '../support/peer/stanza.ts';
-import { notApplicable } from '../support/hooks.ts';
 
 defineParameterType({
   name: 'stanzaConditions',

@@ -4,7 +4,7 @@ Feature: 3.2 Domain Identifier
 
   Rule: 3.2 domain identifiers
 
-    @req:core-3.2-1 @MUST @c2s
+    @req:core-3.2-1 @REQUIRED @c2s
     Scenario: a mere domain is a valid address
       "The domain identifier is the primary identifier and is the only REQUIRED element of a JID
       (a mere domain identifier is a valid JID)." An IQ to the bare domain is answered, not

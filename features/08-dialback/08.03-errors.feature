@@ -5,7 +5,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
 
   Rule: 8.3 steps 2-4: the stream and the validation request
 
-    @req:core-8.3-2 @MUST @s2s
+    @req:core-8.3-2 @req:core-8.1-7 @MUST @s2s
     Scenario: a dialback namespace other than jabber:server:dialback gets <invalid-namespace/>
       "If the namespace name is incorrect, then the Receiving Server MUST generate an
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
@@ -32,7 +32,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         """
       Then the target closes the peer's stream with <host-unknown/>
 
-    @req:core-8.3-19 @MUST @s2s
+    @req:core-8.3-19 @req:core-8.1-7 @MUST @s2s
     Scenario: a validation request for a host the target does not serve gets <host-unknown/>
       "If the value of the 'to' address does not match a hostname recognized by the Receiving
       Server, then the Receiving Server MUST generate a `<host-unknown/>` stream error condition
@@ -170,3 +170,48 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       Then the target validates the peer's connection for "{peer-domain}"
       When the peer asks the target to validate "{peer-domain}" for "{other-domain}"
       Then the target validates the peer's connection for "{peer-domain}"
+
+  Rule: 8.3 what goes wrong between the target and the peer's authoritative server
+
+    @req:core-8.3-18 @MUST @s2s
+    Scenario: an answer from the authoritative server about another stream id gets <invalid-id/>
+      "Note: If the ID does not match that provided by the Receiving Server in Step 3, then the
+      Receiving Server MUST generate an `<invalid-id/>` stream error condition and terminate
+      both the XML stream and the underlying TCP connection." The peer's listener answers the
+      target's `<db:verify/>` for a stream id the target did not ask about.
+      Given the peer's listener answers verifications with another stream id
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target closes the stream of its connection to the peer with <invalid-id/>
+
+    @req:core-8.3-14 @MUST @s2s
+    Scenario: a stream error from the authoritative server gets <remote-connection-failed/> on the originating stream
+      "If a stream error occurs between the Receiving Server and the Authoritative Server, then
+      the Receiving Server MUST generate a `<remote-connection-failed/>` stream error condition
+      and terminate both the XML stream and the underlying TCP connection between it and the
+      Originating Server."
+      Given the peer's listener answers verifications with a stream error
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target closes the peer's stream with <remote-connection-failed/>
+
+    @req:core-8.3-13 @MUST @s2s
+    Scenario: an authoritative server declaring a wrong dialback namespace gets <invalid-namespace/>
+      "Note: If the namespace name is incorrect, then the Receiving Server MUST generate an
+      `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
+      underlying TCP connection between it and the Authoritative Server."
+      Given the peer's listener declares the dialback namespace as "jabber:server:dialback:wrong"
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target closes the stream of its connection to the peer with <invalid-namespace/>
+
+    @req:core-8.3-5 @MUST @s2s
+    Scenario: a receiving server declaring a wrong dialback namespace gets <invalid-namespace/> from the target
+      "If the namespace name is incorrect, then the Originating Server MUST generate an
+      `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
+      underlying TCP connection." The target originates (to deliver a client's message); the
+      peer's listener answers its header under a wrong dialback namespace.
+      Given the peer's listener declares the dialback namespace as "jabber:server:dialback:wrong"
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target closes the stream of its connection to the peer with <invalid-namespace/>

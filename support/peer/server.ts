@@ -89,8 +89,14 @@ export async function originate(o: S2sOptions, attrs: Record<string, string | un
 }
 
 export interface ListenerPolicy {
-  /** how the authoritative role answers <db:verify/>: by the key's truth, or always invalid */
-  verify: 'honest' | 'invalid';
+  /**
+   * how the authoritative role answers <db:verify/>: by the key's truth; always invalid; with
+   * another stream id than asked (8.3 step 8 note: <invalid-id/>); or with a stream error
+   * instead of an answer (8.3: the receiving server then owes <remote-connection-failed/>)
+   */
+  verify: 'honest' | 'invalid' | 'wrong-id' | 'stream-error';
+  /** the dialback namespace the listener declares on its response headers (a wrong one: 8.3-5, 8.3-13) */
+  dialbackNs?: string;
   /** how the receiving role answers the target's <db:result/>: verify with the target (dial back), or refuse */
   receive: 'dialback' | 'invalid';
 }
@@ -186,7 +192,7 @@ export class PeerListener {
       const h = ev.element;
       const id = newStreamId();
       stream.memo.set('id', id);
-      stream.openStream({ from: h.attr('to') ?? this.o.cfg.peer.domain, to: h.attr('from'), id, version: h.attr('version') ? '1.0' : undefined });
+      stream.openStream({ from: h.attr('to') ?? this.o.cfg.peer.domain, to: h.attr('from'), id, version: h.attr('version') ? '1.0' : undefined, ...(this.policy.dialbackNs ? { 'xmlns:db': this.policy.dialbackNs } : {}) });
       if (h.attr('version')) stream.sendRaw(`<stream:features><dialback xmlns='urn:xmpp:features:dialback'/></stream:features>`);
       return;
     }
@@ -195,8 +201,15 @@ export class PeerListener {
     if (isDb(e, 'verify') && !e.attr('type')) {
       // authoritative role: is this key one the suite issued on the stream with that id?
       const key = this.issued.get(e.attr('id') ?? '');
-      const valid = this.policy.verify === 'honest' && key !== undefined && key === e.text().trim();
-      stream.send(el('db:verify', { from: e.attr('to'), to: e.attr('from'), id: e.attr('id'), type: valid ? 'valid' : 'invalid' }));
+      if (this.policy.verify === 'stream-error') {
+        stream.sendRaw("<stream:error><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
+        stream.transport.end();
+        this.verifications.push({ id: e.attr('id') ?? '', from: e.attr('from') ?? '', to: e.attr('to') ?? '', answered: 'stream-error', label: stream.label });
+        return;
+      }
+      const valid = (this.policy.verify === 'honest' || this.policy.verify === 'wrong-id') && key !== undefined && key === e.text().trim();
+      const id = this.policy.verify === 'wrong-id' ? `${e.attr('id')}-other` : e.attr('id');
+      stream.send(el('db:verify', { from: e.attr('to'), to: e.attr('from'), id, type: valid ? 'valid' : 'invalid' }));
       this.verifications.push({ id: e.attr('id') ?? '', from: e.attr('from') ?? '', to: e.attr('to') ?? '', answered: valid ? 'valid' : 'invalid', label: stream.label });
       return;
     }

@@ -79,7 +79,7 @@ export const controls: Control[] = [
     change: "repair: the error becomes <not-authorized/> with type 'auth'",
     expect: 'passed',
     mutation: editStanza('unbound-2', (s) =>
-      s.replace(new RegExp(`<[a-z-]+ xmlns='${STANZAS_NS.replace(/[.:]/g, '\\$&')}'/>`), `<not-authorized xmlns='${STANZAS_NS}'/>`).replace(/<error type='[^']*'/, "<error type='auth'")),
+      s.replace(new RegExp(`<[a-z-]+ xmlns='${STANZAS_NS.replace(/[.:]/g, '\\$&')}'/>`), `<not-authorized xmlns='${STANZAS_NS}'/>`).replace(/(<error\b[^>]*?\btype=')[^']*'/, "$1auth'")),
   },
 ];
 

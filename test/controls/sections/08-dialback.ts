@@ -7,15 +7,15 @@ import type { Conn, Mutation } from '../proxy.ts';
 
 const streamError = (condition: string) => `<stream:error><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`;
 
-/** Repair: the target's condition renamed to the one the draft defines, on s2s connections only. */
-const rename = (from: string, to: string): Mutation => ({
-  toClient: (t, c) => (c.kind === 's2s' ? t.replace(`<${from} `, `<${to} `) : t),
+/** Repair: the target's condition renamed to the one the draft defines, on connections of one kind. */
+const rename = (from: string, to: string, kind: Conn['kind'] = 's2s'): Mutation => ({
+  toClient: (t, c) => (c.kind === kind ? t.replace(`<${from} `, `<${to} `) : t),
 });
 
-/** Repair: when the suite sends what matches `trigger` on an s2s connection, answer with the stream error the draft names and end the connection. */
-const refuse = (trigger: RegExp, condition: string): Mutation => ({
+/** Repair: when the suite sends what matches `trigger` on a connection of one kind, answer with the stream error the draft names and end the connection. */
+const refuse = (trigger: RegExp, condition: string, kind: Conn['kind'] = 's2s'): Mutation => ({
   toTarget: (t, c) => {
-    if (c.kind !== 's2s' || !trigger.test(t)) return t;
+    if (c.kind !== kind || !trigger.test(t)) return t;
     c.toClient(streamError(condition));
     c.end();
     return '';
@@ -207,5 +207,48 @@ export const controls: Control[] = [
     mutation: {
       toClient: (t, c) => (c.kind === 's2s' ? t.replace(/(<db:result\b(?=[^>]*from='other\.target\.test')[^>]*type=')valid'/, "$1invalid'") : t),
     },
+  },
+  {
+    scenario: 'an answer from the authoritative server about another stream id gets <invalid-id/>',
+    change: "repair: the peer's answer about another stream id is refused with <invalid-id/>",
+    expect: 'passed',
+    mutation: refuse(/<db:verify\b[^>]*id='[^']*-other'/, 'invalid-id', 'listener'),
+  },
+  {
+    scenario: 'a stream error from the authoritative server gets <remote-connection-failed/> on the originating stream',
+    change: "repair: after the authoritative server's stream error the peer's own stream ends with <remote-connection-failed/>",
+    expect: 'passed',
+    mutation: {
+      toTarget: (t, c, proxy) => {
+        if (c.kind === 'listener' && /<stream:error>/.test(t)) {
+          // the peer's originating connection is the first it opened (later ones are verify connections)
+          const o = s2sConns(proxy.conns, 's2s')[0];
+          o?.toClient(streamError('remote-connection-failed'));
+          o?.end();
+        }
+        return t;
+      },
+    },
+  },
+  {
+    scenario: 'an authoritative server declaring a wrong dialback namespace gets <invalid-namespace/>',
+    change: 'repair: <unsupported-stanza-type/> renamed <invalid-namespace/> on the connection to the authoritative server',
+    expect: 'passed',
+    mutation: rename('unsupported-stanza-type', 'invalid-namespace', 'listener'),
+  },
+  {
+    scenario: 'a receiving server declaring a wrong dialback namespace gets <invalid-namespace/> from the target',
+    change: "repair: <unsupported-stanza-type/> renamed <invalid-namespace/> on the target's own connection",
+    expect: 'passed',
+    mutation: rename('unsupported-stanza-type', 'invalid-namespace', 'listener'),
+  },
+  {
+    scenario: 'stream ids given to peers are distinct, not short and not sequential',
+    change: 'stream ids given to peers replaced by a counter (1000, 1001, ...)',
+    expect: 'failed',
+    mutation: (() => {
+      let n = 1000;
+      return { toClient: (t: string, c: Conn) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, ` id='${n++}'`)) : t) };
+    })(),
   },
 ];

@@ -22,7 +22,7 @@ export const renameCondition = (id: string, to: string): Mutation =>
   editStanza(id, (s) => s.replace(new RegExp(`<([a-z-]+) xmlns='${esc(STANZAS_NS)}'/>`), `<${to} xmlns='${STANZAS_NS}'/>`));
 
 /** Change the <error/> type in the stanza `id`. */
-export const errorType = (id: string, to: string): Mutation => editStanza(id, (s) => s.replace(/<error type='[^']*'/, `<error type='${to}'`));
+export const errorType = (id: string, to: string): Mutation => editStanza(id, (s) => s.replace(/(<error\b[^>]*?\btype=')[^']*'/, `$1${to}'`));
 
 /** When the suite sends the stanza `id`, answer it on the same connection with `reply` (the target still gets it). */
 export const answerWith = (id: string, reply: string, swallow = false): Mutation => ({
@@ -233,7 +233,7 @@ export const controls: Control[] = [
     scenario: "<not-authorized/> for a stanza before binding carries type 'auth'",
     change: "the error becomes <not-authorized/> with type 'cancel'",
     expect: 'failed',
-    mutation: editStanza('cond-3', (s) => s.replace(new RegExp(`<[a-z-]+ xmlns='${esc(STANZAS_NS)}'/>`), `<not-authorized xmlns='${STANZAS_NS}'/>`).replace(/<error type='[^']*'/, "<error type='cancel'")),
+    mutation: editStanza('cond-3', (s) => s.replace(new RegExp(`<[a-z-]+ xmlns='${esc(STANZAS_NS)}'/>`), `<not-authorized xmlns='${STANZAS_NS}'/>`).replace(/(<error\b[^>]*?\btype=')[^']*'/, "$1cancel'")),
   },
   { scenario: "<remote-server-not-found/> carries type 'cancel'", change: "<remote-server-not-found/> with type 'wait'", expect: 'failed', mutation: errorType('cond-4', 'wait') },
   { scenario: "<service-unavailable/> carries type 'cancel'", change: "<service-unavailable/> with type 'wait'", expect: 'failed', mutation: errorType('cond-5', 'wait') },
