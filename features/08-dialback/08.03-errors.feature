@@ -122,7 +122,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
 
   Rule: 8.3 after validation: every stanza is addressed, and from a validated domain
 
-    @req:core-8.3-26 @MUST @s2s
+    @req:core-8.3-26 @req:core-9.1.2-8 @req:core-9.1.2-10 @MUST @s2s
     Scenario: a stanza without 'from' over a validated connection gets <improper-addressing/>
       "a server MUST verify that all XML stanzas received from the other server include a
       'from' attribute and a 'to' attribute; if a stanza does not meet this restriction, the
@@ -139,7 +139,23 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         """
       Then the target closes the peer's stream with <improper-addressing/>
 
-    @req:core-8.3-27 @req:core-9.1.2-9 @MUST @s2s
+    @req:core-9.1.1-2 @req:core-10.1-2 @MUST @s2s
+    Scenario: a stanza without 'to' over a validated connection gets <improper-addressing/>
+      "In the 'jabber:server' namespace, a stanza MUST possess a 'to' attribute; if a server
+      receives a stanza that does not meet this restriction, it MUST generate an
+      `<improper-addressing/>` stream error condition and terminate both the XML stream and the
+      underlying TCP connection with the offending server."
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <message from='someone@{peer-domain}/x' id='s2s-noto' type='chat'><body>no to</body></message>
+        """
+      Then the target closes the peer's stream with <improper-addressing/>
+
+    @req:core-8.3-27 @req:core-9.1.2-9 @req:core-9.1.2-10 @MUST @s2s
     Scenario: a stanza from a domain not validated on the connection gets <invalid-from/>
       "a server MUST verify that the 'from' attribute of stanzas received from the other server
       includes a validated domain for the stream; if a stanza does not meet this restriction,

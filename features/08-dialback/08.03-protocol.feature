@@ -86,6 +86,18 @@ Feature: 8.3 Dialback Protocol
       And the peer receives the message over the target's own connection
       And the target sent no stanza over a connection the peer opened
 
+    @req:core-10.2-1 @SHOULD @s2s
+    Scenario: a client's message to a foreign domain is routed to that domain
+      "If the hostname of the domain identifier portion of the JID contained in the 'to'
+      attribute does not match one of the configured hostnames of the server itself or a
+      subdomain thereof, the server SHOULD route the stanza to the foreign domain". The foreign
+      domain is the peer's; its listener receives the message.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the peer receives the message over the target's own connection
+
     @req:core-8.3-24 @MUST @s2s @changed-in-23
     Scenario: the target sends no stanza before its connection to the peer is declared valid
       Step 10: "If the connection is validated, data can be sent by the Originating Server";

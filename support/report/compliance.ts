@@ -146,6 +146,17 @@ export function scenarioResults(ndjson: string): ScenarioResult[] {
 
 const RANK: Record<'must' | 'should' | 'may', number> = { must: 3, should: 2, may: 1 };
 
+/** Written reasons for requirements no scenario decides: support/not-covered.json. */
+export const NotCoveredSchema = z.record(z.string().regex(/^core-[\d.]+-\d+$/), z.string().min(20));
+let notCoveredCache: Record<string, string> | undefined;
+export function notCoveredReasons(): Record<string, string> {
+  if (!notCoveredCache) {
+    const file = new URL('../not-covered.json', import.meta.url);
+    notCoveredCache = NotCoveredSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  }
+  return notCoveredCache;
+}
+
 export function requirementResults(scenarios: ScenarioResult[], notSelectedReason?: string): RequirementResult[] {
   const byId = new Map<string, ScenarioResult[]>();
   for (const s of scenarios) for (const id of reqIdsOf(s.tags)) (byId.get(id) ?? byId.set(id, []).get(id)!).push(s);
@@ -154,7 +165,11 @@ export function requirementResults(scenarios: ScenarioResult[], notSelectedReaso
     const mine = byId.get(r.id) ?? [];
     const base = { id: r.id, section: r.section, keyword: r.keyword, testable: r.testable, changedIn23: r.changedIn23, scenarios: mine.map((s) => s.name) };
     if (!mine.length) {
-      const reason = r.testable === 'no' ? `not observable from the wire: ${r.reason ?? 'the statement binds behaviour a peer cannot see'}` : (notSelectedReason ?? 'no scenario decides it yet');
+      const written = notCoveredReasons()[r.id];
+      const reason =
+        r.testable === 'no'
+          ? `not observable from the wire: ${r.reason ?? 'the statement binds behaviour a peer cannot see'}`
+          : (notSelectedReason ?? (written ? `not observable by the suite: ${written}` : 'no scenario decides it yet'));
       out.push({ ...base, verdict: 'not-covered', reason });
       continue;
     }

@@ -251,4 +251,16 @@ export const controls: Control[] = [
       return { toClient: (t: string, c: Conn) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, ` id='${n++}'`)) : t) };
     })(),
   },
+  {
+    scenario: "a stanza without 'to' over a validated connection gets <improper-addressing/>",
+    change: 'repair: <host-unknown/> renamed <improper-addressing/>',
+    expect: 'passed',
+    mutation: rename('host-unknown', 'improper-addressing'),
+  },
+  {
+    scenario: "a client's message to a foreign domain is routed to that domain",
+    change: "the target's message to the peer is dropped on its own connection",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(/<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/, '') : t) },
+  },
 ];
