@@ -19,7 +19,11 @@ export const ConfigSchema = z
     /** the domain the target serves (the 'to' of every stream header) */
     domain: z.string().min(1),
     c2s: hostPort,
-    s2s: hostPort.optional(),
+    /** the target's s2s port; without it the server-to-server scenarios are not applicable */
+    s2s: hostPort.extend({
+      /** false: the target does not implement server dialback (optional, RFC 3920 12.1): section 8 scenarios are skipped */
+      dialback: z.boolean().default(true),
+    }).strict().optional(),
     tls: z
       .strictObject({
         /** required: the target must require STARTTLS; optional: offered, not required; none: not offered */

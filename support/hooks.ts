@@ -74,6 +74,15 @@ Before({ name: 'the scenario applies to the configured TLS policy' }, function (
   return undefined;
 });
 
+Before({ name: 'server-to-server scenarios need an s2s port, and dialback ones a target that implements it' }, function (this: XmppWorld, { pickle }: ITestCaseHookParameter) {
+  const tags = pickle.tags.map((t) => t.name);
+  if (!tags.includes('@s2s')) return undefined;
+  if (!this.cfg.s2s) return notApplicable(this, 'the config names no s2s host:port for the target (s2s in the config), so server-to-server behaviour cannot be exercised');
+  const dialback = pickle.uri.includes('08-dialback') || tags.some((t) => t.startsWith('@req:core-8.'));
+  if (dialback && !this.cfg.s2s.dialback) return notApplicable(this, 'the target does not implement server dialback (s2s.dialback=false in the config); dialback is optional to implement (RFC 3920 12.1)');
+  return undefined;
+});
+
 Before({ name: 'the target was reachable at preflight' }, function (this: XmppWorld) {
   const p = preflightResult();
   if (p && !p.ok && p.problem === 'unreachable') {

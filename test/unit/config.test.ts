@@ -102,7 +102,7 @@ test('env overrides apply; empty values are ignored', () => {
   assert.equal(c.domain, 'other.test');
   assert.equal(c.tls.allowSelfSigned, true);
   assert.equal(c.tls.policy, 'required');
-  assert.deepEqual(c.s2s, { host: 's2s.host', port: 5269 });
+  assert.deepEqual(c.s2s, { host: 's2s.host', port: 5269, dialback: true });
   assert.equal(c.timeouts.quietMs, 800);
 });
 

@@ -1,0 +1,184 @@
+// Small peer capabilities for sections 4 and 11 (additive): how a stream settled after a
+// provocation, and checks over everything the target wrote on a connection (RFC 3920 11).
+// The raw text is the transcript's 'recv' side (SASL payloads are redacted there: harmless
+// for these checks, which look at markup, prefixes, declarations and escaping).
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { ExpectationFailed } from '../errors.ts';
+import { NS, XmlElement } from '../wire/element.ts';
+import type { XmppStream } from './stream.ts';
+
+export type Settled =
+  | { kind: 'features'; element: XmlElement }
+  | { kind: 'error'; element: XmlElement }
+  | { kind: 'answer'; element: XmlElement }
+  | { kind: 'closed' }
+  | { kind: 'silence' }
+  | { kind: 'tainted'; what: string };
+
+/**
+ * Wait, bounded by `ms`, for the first of: stream features, a stream error, the answer to the IQ
+ * `rtId` (a round-trip ping sent by the caller), the end of the connection. Never fails by itself.
+ */
+export async function settle(s: XmppStream, rtId?: string, ms = s.opts.responseMs): Promise<Settled> {
+  try {
+    const ev = await s.expect(
+      (e) =>
+        (e.kind === 'element' &&
+          (e.element.is('features', NS.stream) || e.element.is('error', NS.stream) || (rtId !== undefined && e.element.is('iq') && e.element.attr('id') === rtId))) ||
+        e.kind === 'tcp-end' ||
+        e.kind === 'tcp-reset' ||
+        e.kind === 'tcp-closed' ||
+        e.kind === 'close',
+      'features, a stream error, an answer or the end of the connection',
+      ms,
+    );
+    if (ev.kind !== 'element') return { kind: 'closed' };
+    if (ev.element.is('features', NS.stream)) return { kind: 'features', element: ev.element };
+    if (ev.element.is('error', NS.stream)) return { kind: 'error', element: ev.element };
+    return { kind: 'answer', element: ev.element };
+  } catch (e) {
+    if (!(e instanceof ExpectationFailed)) throw e;
+    if (s.taint) return { kind: 'tainted', what: s.taint };
+    if (s.isEnded || s.transport.isEnded) return { kind: 'closed' };
+    return { kind: 'silence' };
+  }
+}
+
+/** The defined condition of a stream error (streams-error namespace, not <text/>). */
+export function conditionOf(error: XmlElement): string | undefined {
+  return error.elements().find((c) => c.ns === NS.streams && c.local !== 'text')?.local;
+}
+
+/** Everything the target wrote on this connection, as text (transcript, 'recv' side). */
+export function received(s: XmppStream): string {
+  return s.transcript.lines.filter((l) => l.dir === 'recv').map((l) => l.text).join('');
+}
+
+const HEADER_RE = /<([A-Za-z_][\w.-]*:)?stream[\s>/]/g;
+const DECL_RE = /<\?xml\s[^>]*\?>/g;
+
+/** Offsets of every stream header the target opened on this connection. */
+export function headerOffsets(text: string): number[] {
+  return [...text.matchAll(HEADER_RE)].map((m) => m.index!);
+}
+
+export interface Parsed {
+  /** every element opened, with its depth (0 = the stream element) */
+  elements: Array<{ name: string; prefix: string; local: string; uri: string; depth: number; attrs: Record<string, string> }>;
+  comments: string[];
+  pis: string[];
+  doctypes: string[];
+}
+
+/** Parse each stream of the connection on its own (a restart begins a new document). */
+export function parseStreams(text: string): Parsed {
+  const out: Parsed = { elements: [], comments: [], pis: [], doctypes: [] };
+  const starts = headerOffsets(text);
+  // anything before the first header (a comment, a doctype) belongs to the first document
+  const bounds = starts.map((s, i) => [i === 0 ? 0 : s, starts[i + 1] ?? text.length] as const);
+  if (!bounds.length) bounds.push([0, text.length]);
+  for (const [a, b] of bounds) {
+    let seg = text.slice(a, b);
+    // a restarted stream's text declaration was cut into the previous segment: drop a trailing one
+    seg = seg.replace(/<\?xml\s[^>]*\?>\s*$/, '');
+    const p = new SaxesParser({ xmlns: true });
+    let depth = 0;
+    let dead = false;
+    p.on('opentag', (t) => {
+      const tag = t as SaxesTagNS;
+      const attrs: Record<string, string> = {};
+      for (const at of Object.values(tag.attributes)) attrs[at.name] = at.value;
+      out.elements.push({ name: tag.name, prefix: tag.prefix, local: tag.local, uri: tag.uri, depth, attrs });
+      if (!tag.isSelfClosing) depth++;
+    });
+    p.on('closetag', (t) => {
+      if (!(t as SaxesTagNS).isSelfClosing) depth--;
+    });
+    p.on('comment', (c) => out.comments.push(c));
+    p.on('processinginstruction', (pi) => out.pis.push(`<?${pi.target} ${pi.body}?>`));
+    p.on('doctype', (d) => out.doctypes.push(d));
+    p.on('error', () => {
+      dead = true;
+    });
+    try {
+      p.write(seg);
+    } catch {
+      dead = true;
+    }
+    void dead;
+  }
+  return out;
+}
+
+/** Entity references other than the five predefined ones and character references (11.1). */
+export function entityReferences(text: string): string[] {
+  return [...text.matchAll(/&([A-Za-z_:][\w.:-]*);/g)].map((m) => m[0]).filter((r) => !['&lt;', '&gt;', '&amp;', '&apos;', '&quot;'].includes(r));
+}
+
+/**
+ * Unescaped characters that map to predefined entities (11.1), in character data and attribute
+ * values: '<' and '&' (XML's own rule), and with `literal` also '>', and in attribute values the
+ * quote that is not the delimiter. Returns short excerpts around each finding.
+ */
+export function unescaped(text: string, literal: boolean): string[] {
+  const found: string[] = [];
+  const note = (i: number, what: string) => found.push(`${what} at ${JSON.stringify(text.slice(Math.max(0, i - 40), i + 20))}`);
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '<') {
+      // markup: comment, PI, CDATA, doctype or tag
+      if (text.startsWith('<!--', i)) {
+        const e = text.indexOf('-->', i);
+        i = e < 0 ? text.length : e + 3;
+        continue;
+      }
+      if (text.startsWith('<?', i)) {
+        const e = text.indexOf('?>', i);
+        i = e < 0 ? text.length : e + 2;
+        continue;
+      }
+      if (text.startsWith('<![CDATA[', i)) {
+        const e = text.indexOf(']]>', i);
+        i = e < 0 ? text.length : e + 3;
+        continue;
+      }
+      // a tag: walk attribute values
+      i++;
+      let quote = '';
+      while (i < text.length) {
+        const c = text[i]!;
+        if (quote) {
+          if (c === quote) quote = '';
+          else if (c === '<') note(i, "raw '<' in an attribute value");
+          else if (c === '&' && !/^&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*);/.test(text.slice(i, i + 40))) note(i, "raw '&' in an attribute value");
+          else if (literal && c === '>') note(i, "raw '>' in an attribute value");
+          else if (literal && (c === "'" || c === '"')) note(i, `raw ${c} in an attribute value`);
+        } else if (c === "'" || c === '"') quote = c;
+        else if (c === '>') break;
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (ch === '&' && !/^&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*);/.test(text.slice(i, i + 40))) note(i, "raw '&' in character data");
+    if (literal && ch === '>') note(i, "raw '>' in character data");
+    i++;
+  }
+  return found;
+}
+
+/** Text declarations not directly followed by a stream header, and headers without one before them (11.4). */
+export function declarationPlacement(text: string): { misplaced: string[]; headersWithout: number; headers: number } {
+  const misplaced: string[] = [];
+  for (const m of text.matchAll(DECL_RE)) {
+    const after = text.slice(m.index! + m[0].length);
+    if (!/^\s*<([A-Za-z_][\w.-]*:)?stream[\s>/]/.test(after)) misplaced.push(`${m[0]} followed by ${JSON.stringify(after.slice(0, 60))}`);
+  }
+  const heads = headerOffsets(text);
+  let without = 0;
+  for (const h of heads) if (!/<\?xml\s[^>]*\?>\s*$/.test(text.slice(Math.max(0, h - 200), h))) without++;
+  return { misplaced, headersWithout: without, headers: heads.length };
+}
+
+export { DECL_RE };
