@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ComplianceSchema } from '../support/report/compliance.ts';
-import { baselineFrom, loadExpected } from '../test/baseline/expected.ts';
+import { baselineFrom, loadExpected } from '../support/report/expected.ts';
 import { TARGETS_DIR } from '../targets/target.ts';
 
 const { values } = parseArgs({ options: { target: { type: 'string', default: 'prosody' }, reports: { type: 'string', default: 'reports' }, profile: { type: 'string', default: 'tls-required' } } });

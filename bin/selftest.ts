@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ComplianceSchema } from '../support/report/compliance.ts';
-import { compareWithExpected, loadExpected } from '../test/baseline/expected.ts';
+import { compareWithExpected, loadExpected } from '../support/report/expected.ts';
 import { TARGETS_DIR } from '../targets/target.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

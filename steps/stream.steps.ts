@@ -6,6 +6,10 @@ import type { Stage } from '../support/peer/client.ts';
 import { NS, type XmlElement } from '../support/wire/element.ts';
 import { failed } from '../support/errors.ts';
 import { ATTACH } from '../support/hooks.ts';
+import { nextId, sendHeadersAs } from '../support/peer/client.ts';
+import { LATER_NAMES, STREAM_CONDITIONS } from '../support/peer/stream.ts';
+import { conditionOf, parseStreams, received, settle } from '../support/peer/observe.ts';
+import { notApplicable } from '../support/hooks.ts';
 
 Given('a client connected to the target', async function (this: XmppWorld) {
   await this.newClient('client');
@@ -187,4 +191,272 @@ Then('the server answers with version {string} or closes the stream with {condit
   const v = h.attr('version');
   if (v !== version) failed(`expected the response stream header to carry version='${version}' (the lower of the two versions) or a stream error ${conditions.map((c) => `<${c}/>`).join(' or ')}; it carries ${v === undefined ? 'no version' : `version='${v}'`}`);
   this.outcome(`answered with version='${v}' (4.4.1, the lower version)`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sections 4 and 11: provocations whose reaction the text leaves open, stream ids, headers.
+
+/** The response header, awaited if it has not arrived yet. */
+async function awaitHeader(world: XmppWorld, role = 'client'): Promise<XmlElement> {
+  const s = world.client(role).stream;
+  return s.header ?? (await s.expectHeader());
+}
+
+const conds = (cs: string[]) => cs.map((c) => `<${c}/>`).join(' or ');
+
+/** A stream error's defined condition, checked against what the text allows, with the RFC 6120 note. */
+function judgeCondition(error: XmlElement, allowed: string[], why: string): string {
+  const cond = conditionOf(error);
+  if (cond && allowed.includes(cond)) return cond;
+  const later = cond && LATER_NAMES[cond];
+  if (later && allowed.includes(later)) {
+    failed(`expected ${why} or ${conds(allowed)}; the target sent <${cond}/>, the name RFC 6120 gave this condition later (under this draft <${later}/>).\nReceived: ${error}`);
+  }
+  failed(`expected ${why} or ${conds(allowed)}; the target sent ${cond ? `<${cond}/>` : 'no defined condition'}${cond === 'not-well-formed' || cond === 'xml-not-well-formed' ? ' (these bytes are well-formed XML; RFC 6120 later allowed any stream error here, RFC 3920 does not)' : ''}.\nReceived: ${error}`);
+}
+
+Given('a client connected to the target as {role}', async function (this: XmppWorld, role: string) {
+  await this.newClient(role);
+});
+
+When('{role} negotiates up to {stage}, sending every stream header as:', async function (this: XmppWorld, role: string, stage: Stage, bytes: string) {
+  const c = this.clients.get(role) ?? (await this.newClient(role));
+  sendHeadersAs(c, this.render(bytes));
+  await c.negotiate(stage);
+  this.outcome(`negotiated up to "${stage}" with every header sent as given; stream ids ${c.streamIds.join(', ')}`);
+});
+
+/**
+ * 4.7-2: an entity that perceives a stream-level error sends one; where the text lets the server
+ * ignore the input (nothing perceived), ignoring passes. "Ignored" is proved by the answer to a
+ * round-trip ping on an authenticated stream, or, before authentication, by the stream features.
+ */
+Then('the server ignores it or closes the stream with {conditions}', async function (this: XmppWorld, allowed: string[]) {
+  const c = this.client();
+  const s = c.stream;
+  let rt: string | undefined;
+  if (c.canRoundTrip) {
+    rt = nextId('rt-ign');
+    s.sendRaw(`<iq type='get' id='${rt}' to='${this.cfg.domain}'><ping xmlns='${NS.ping}'/></iq>`);
+  }
+  const r = await settle(s, rt);
+  switch (r.kind) {
+    case 'answer':
+    case 'features':
+      this.outcome(`ignored: ${r.kind === 'answer' ? `the round-trip ping ${rt} was answered` : 'the stream was served (features arrived)'}; no stream error`);
+      s.drain();
+      return;
+    case 'error': {
+      const cond = judgeCondition(r.element, allowed, 'the input ignored');
+      const after = await s.awaitCloseAfterError();
+      if (!after.streamClosed || after.tcp === 'open') failed(`the target sent <${cond}/> but did not close the stream and the TCP connection (RFC 3920 4.7.1)`);
+      this.outcome(`refused with <${cond}/>, </stream:stream>, TCP ${after.tcp}`);
+      return;
+    }
+    case 'closed':
+      failed(`the target closed the connection without a stream error; if it perceived a stream-level error it MUST send one (RFC 3920 4.7), otherwise it must go on.\n${s.inboxSummary()}`);
+    case 'tainted':
+      failed(`the target answered with ${r.what}, which no XMPP stream may carry (11.1)`);
+    case 'silence':
+      failed(`within ${this.cfg.timeouts.responseMs} ms the target neither ${rt ? `answered the round-trip ping ${rt}` : 'sent stream features'} nor sent a stream error.\n${s.inboxSummary()}`);
+  }
+});
+
+/** Not served: any stream error, a close or silence passes and is named; features fail. */
+Then('the server sends no stream features', async function (this: XmppWorld) {
+  const s = this.client().stream;
+  const r = await settle(s);
+  if (r.kind === 'features') failed(`the target served the stream: it sent ${r.element.toString().slice(0, 300)} under the header ${s.header ?? '(none)'}`);
+  if (r.kind === 'error') {
+    const after = await s.awaitCloseAfterError();
+    this.outcome(`not served: stream error <${conditionOf(r.element) ?? 'no defined condition'}/>${after.streamClosed ? ', </stream:stream>' : ''}, TCP ${after.tcp}`);
+    return;
+  }
+  if (r.kind === 'tainted') failed(`the target answered with ${r.what}, which no XMPP stream may carry (11.1)`);
+  this.outcome(r.kind === 'closed' ? 'not served: the connection was closed' : `not served: nothing within ${this.cfg.timeouts.responseMs} ms`);
+});
+
+Then("the response stream header's {string} is not {string}", async function (this: XmppWorld, name: string, value: string) {
+  const h = await awaitHeader(this);
+  const v = h.attr(name);
+  if (v === value) failed(`the response stream header carries ${name}='${v}', the value the client sent; it SHOULD have been ignored.\nHeader: ${h}`);
+  this.outcome(v === undefined ? `no '${name}'` : `${name}='${v}'`);
+});
+
+Then("the response stream header's {string} is {string} or absent", async function (this: XmppWorld, name: string, value: string) {
+  const h = await awaitHeader(this);
+  const v = h.attr(name);
+  if (v !== undefined && v !== value) {
+    const later = name === 'xml:lang' ? ' (RFC 6120 4.7.4 later lets a server answer its own language when it does not support the client\'s; this draft says SHOULD remember the client\'s)' : '';
+    failed(`expected ${name}='${value}' (or none) on the response stream header; it carries ${name}='${v}'${later}.\nHeader: ${h}`);
+  }
+  this.outcome(v === undefined ? `no '${name}' on the response header` : `${name}='${v}'`);
+});
+
+Then("the response stream header's version, if any, has no leading zero", async function (this: XmppWorld) {
+  for (const s of this.streams) {
+    for (const m of received(s).matchAll(/<([A-Za-z_][\w.-]*:)?stream\s[^>]*\bversion=['"]([^'"]*)['"]/g)) {
+      if (/(^|\.)0\d/.test(m[2]!)) failed(`a response stream header carries version='${m[2]}': leading zeros MUST NOT be sent (RFC 3920 4.4.1)`);
+    }
+  }
+  this.outcome('no version with a leading zero on any response header');
+});
+
+Then("every response stream header's {string} is the target's domain", function (this: XmppWorld, name: string) {
+  const all = this.streams.flatMap((s) => parseStreams(received(s)).elements.filter((e) => e.depth === 0));
+  if (!all.length) failed('the target sent no response stream header');
+  for (const h of all) {
+    const v = h.attrs[name];
+    if (v?.toLowerCase() !== this.cfg.domain.toLowerCase()) failed(`a response stream header carries ${v === undefined ? `no '${name}'` : `${name}='${v}'`}; expected '${this.cfg.domain}' on every header (RFC 3920 4.4)`);
+  }
+  this.outcome(`${all.length} response headers, each ${name}='${this.cfg.domain}'`);
+});
+
+When('{int} clients open streams one after another', async function (this: XmppWorld, n: number) {
+  const ids: Array<string | undefined> = [];
+  for (let i = 0; i < n; i++) {
+    const c = await this.newClient(`sequential-${i + 1}`);
+    c.stream.openStream({ to: this.cfg.domain });
+    ids.push((await c.stream.expectHeader()).attr('id'));
+    c.stream.close();
+  }
+  this.memo.set('sequential-ids', ids);
+});
+
+function collectedIds(world: XmppWorld): string[] {
+  const seq = (world.memo.get('sequential-ids') as Array<string | undefined> | undefined) ?? [];
+  const par = ((world.memo.get('headers') as XmlElement[] | undefined) ?? []).map((h) => h.attr('id'));
+  const all = [...seq, ...par];
+  const missing = all.filter((i) => !i).length;
+  if (missing) failed(`${missing} of ${all.length} response stream headers carry no id (RFC 3920 4.4)`);
+  return all as string[];
+}
+
+/** 4.4: conclusive evidence of predictability only: a repeated id, or a counter/clock. */
+Then('the stream ids show no repetition and no counter pattern', function (this: XmppWorld) {
+  const ids = collectedIds(this);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) failed(`the stream id '${id}' was issued twice among ${ids.length} streams: ids MUST be nonrepeating (RFC 3920 4.4)`);
+    seen.add(id);
+  }
+  const seq = (this.memo.get('sequential-ids') as string[] | undefined) ?? [];
+  const c = counterPattern(seq);
+  if (c) failed(`the stream ids of streams opened one after another follow a counter or clock (${c}): the next id is predictable (RFC 3920 4.4).\nIds: ${seq.join(', ')}`);
+  this.outcome(`no repetition or counter among ${ids.length} ids (unpredictability itself cannot be proved from outside)`);
+});
+
+/** Heuristic: varying positions times log2 of the alphabet the ids draw from. Not proof either way. */
+Then('the stream ids carry at least {int} bits of estimated entropy', function (this: XmppWorld, floor: number) {
+  const ids = collectedIds(this);
+  const bits = estimatedBits(ids);
+  if (bits < floor) failed(`the stream ids carry an estimated ${bits.toFixed(1)} bits (varying positions x alphabet size), below the heuristic floor of ${floor}: a guessable space for a security-critical id (RFC 3920 4.4).\nIds: ${ids.slice(0, 8).join(', ')}`);
+  this.outcome(`estimated ${bits.toFixed(1)} bits per id over ${ids.length} ids (heuristic: varying positions x log2 of the alphabet; floor ${floor})`);
+});
+
+export function counterPattern(ids: string[]): string | undefined {
+  if (ids.length < 3) return undefined;
+  let pre = 0;
+  while (ids.every((i) => i.length > pre && i[pre] === ids[0]![pre])) pre++;
+  let suf = 0;
+  while (ids.every((i) => i.length - suf > pre && i[i.length - 1 - suf] === ids[0]![ids[0]!.length - 1 - suf])) suf++;
+  const cores = ids.map((i) => i.slice(pre, i.length - suf));
+  for (const radix of [10, 16]) {
+    const re = radix === 10 ? /^\d{1,15}$/ : /^[0-9a-f]{1,13}$/i;
+    if (!cores.every((c) => re.test(c))) continue;
+    const ns = cores.map((c) => parseInt(c, radix));
+    const steps = ns.slice(1).map((n, i) => n - ns[i]!);
+    const small = steps.every((d) => Math.abs(d) > 0 && Math.abs(d) < 2 ** 20);
+    if (small && (steps.every((d) => d > 0) || steps.every((d) => d < 0))) return `after a common prefix '${ids[0]!.slice(0, pre)}', base-${radix} numbers that move by less than 2^20 per stream`;
+  }
+  return undefined;
+}
+
+export function estimatedBits(ids: string[]): number {
+  const len = Math.max(...ids.map((i) => i.length));
+  let varying = 0;
+  for (let p = 0; p < len; p++) if (new Set(ids.map((i) => i[p] ?? '')).size > 1) varying++;
+  const chars = ids.join('');
+  const alphabet = /^\d*$/.test(chars) ? 10 : /^[0-9a-f-]*$/.test(chars) || /^[0-9A-F-]*$/.test(chars) ? 16 : /^[0-9a-z]*$/i.test(chars) ? (/[a-z]/.test(chars) && /[A-Z]/.test(chars) ? 62 : 36) : 64;
+  return varying * Math.log2(alphabet);
+}
+
+/** 4.7.2: rules on the parts of a stream error; not applicable when no stream error (or no such part) arrived. */
+const ERROR_RULES = [
+  'text is qualified by the streams namespace',
+  'text carries xml:lang',
+  'application-specific children are in an application namespace',
+  'undefined-condition comes with an application-specific condition',
+  'an application-specific condition comes with a defined condition',
+] as const;
+
+Then('any stream error the server sends meets the rule {string}', async function (this: XmppWorld, rule: string) {
+  if (!(ERROR_RULES as readonly string[]).includes(rule)) throw new Error(`unknown rule '${rule}': ${ERROR_RULES.join('; ')}`);
+  const s = this.client().stream;
+  const r = await settle(s);
+  if (r.kind !== 'error') return notApplicable(this, `the target sent no stream error here (${r.kind}); the rule "${rule}" has nothing to judge`);
+  const e = r.element;
+  await s.awaitCloseAfterError();
+  const text = e.elements().filter((c) => c.local === 'text');
+  const defined = e.elements().filter((c) => c.ns === NS.streams && c.local !== 'text' && (STREAM_CONDITIONS as readonly string[]).includes(c.local));
+  const app = e.elements().filter((c) => c.local !== 'text' && !(c.ns === NS.streams && ((STREAM_CONDITIONS as readonly string[]).includes(c.local) || c.local in LATER_NAMES)));
+  const appNsOk = (c: XmlElement) => c.ns !== '' && c.ns !== NS.client && c.ns !== NS.server && c.ns !== NS.stream && c.ns !== NS.streams;
+  this.outcome(`stream error: ${e.toString().slice(0, 300)}`);
+  switch (rule) {
+    case 'text is qualified by the streams namespace':
+      if (!text.length) return notApplicable(this, `the stream error has no <text/>: ${e}`);
+      for (const t of text) if (t.ns !== NS.streams) failed(`the stream error's <text/> is qualified by '${t.ns}', not ${NS.streams} (RFC 3920 4.7.2).\nReceived: ${e}`);
+      return undefined;
+    case 'text carries xml:lang':
+      if (!text.length) return notApplicable(this, `the stream error has no <text/>: ${e}`);
+      for (const t of text) if (t.attr('xml:lang') === undefined) failed(`the stream error's <text/> has no 'xml:lang' attribute (RFC 3920 4.7.2: SHOULD possess one)${s.header?.attr('xml:lang') ? `; it inherits xml:lang='${s.header.attr('xml:lang')}' from the stream header, but does not possess the attribute` : ''}.\nReceived: ${e}`);
+      return undefined;
+    case 'application-specific children are in an application namespace':
+      if (!app.length) return notApplicable(this, `the stream error has no child besides its condition and <text/>: ${e}`);
+      for (const a of app) if (!appNsOk(a)) failed(`the child <${a.name}> of the stream error is qualified by '${a.ns}', not by an application-defined namespace (RFC 3920 4.7.2).\nReceived: ${e}`);
+      return undefined;
+    case 'undefined-condition comes with an application-specific condition':
+      if (!defined.some((d) => d.local === 'undefined-condition')) return notApplicable(this, `the stream error's condition is not <undefined-condition/>: ${e}`);
+      if (!app.filter(appNsOk).length) failed(`<undefined-condition/> came without an application-specific condition (RFC 3920 4.7.3).\nReceived: ${e}`);
+      return undefined;
+    case 'an application-specific condition comes with a defined condition':
+      if (!app.length) return notApplicable(this, `the stream error has no application-specific condition: ${e}`);
+      if (!defined.length) failed(`the stream error's application-specific condition ${app.map((a) => `<${a.name} xmlns='${a.ns}'>`).join(', ')} stands without a defined condition to supplement (RFC 3920 4.7.4).\nReceived: ${e}`);
+      return undefined;
+  }
+  return undefined;
+});
+
+/** 4.7.1: skipped when the server serves a header without 'to' (no set-up error occurred). */
+Then("if the server refuses the stream, its header's 'from' names the server's authoritative host", async function (this: XmppWorld) {
+  const s = this.client().stream;
+  const r = await settle(s);
+  if (r.kind === 'features') return notApplicable(this, "the target served the stream without 'to' (no set-up error occurred)");
+  const h = s.header;
+  const cond = r.kind === 'error' ? conditionOf(r.element) : undefined;
+  if (r.kind === 'error') await s.awaitCloseAfterError();
+  const from = h?.attr('from');
+  if (!h) failed(`the target refused the stream (${cond ? `<${cond}/>` : r.kind}) without sending a response header`);
+  if (from?.toLowerCase() !== this.cfg.domain.toLowerCase()) failed(`the target refused the stream (${cond ? `<${cond}/>` : r.kind}) under a header ${from === undefined ? "without 'from'" : `with from='${from}'`}; the server's authoritative hostname is '${this.cfg.domain}' (RFC 3920 4.7.1).\nHeader: ${h}`);
+  this.outcome(`refused (${cond ? `<${cond}/>` : r.kind}) under a header with from='${from}'`);
+  return undefined;
+});
+
+/** 11.2.2: the response stream's default namespace equals the initial stream's, or the stream is refused. */
+Then('the server answers in the default namespace {string} or refuses the stream', async function (this: XmppWorld, ns: string) {
+  const s = this.client().stream;
+  const r = await settle(s);
+  const h = s.header;
+  if (r.kind === 'features') {
+    if (h?.attr('xmlns') !== ns) failed(`the initial stream is qualified by '${ns}'; the target served it with a response stream whose default namespace is '${h?.attr('xmlns') ?? ''}' (RFC 3920 11.2.2: the same for both streams).\nHeader: ${h}`);
+    this.outcome(`served in '${ns}'`);
+    return;
+  }
+  if (r.kind === 'error') {
+    await s.awaitCloseAfterError();
+    this.outcome(`refused with <${conditionOf(r.element) ?? 'no defined condition'}/>`);
+    return;
+  }
+  if (r.kind === 'tainted') failed(`the target answered with ${r.what}`);
+  this.outcome(r.kind === 'closed' ? 'refused: the connection was closed' : 'refused: no features within the response timeout');
 });

@@ -8,7 +8,7 @@ import { notApplicable } from '../support/hooks.ts';
 import { describe as describeEvent } from '../support/peer/stream.ts';
 import {
   awaitStarttlsAnswer, sendStarttls, handshake, receivedSince, plaintextAfterProceed,
-  whitespaceBetweenElements, sendBytes, TLS_FATAL_ALERT,
+  whitespaceBetweenElements, sendBytes, TLS_FATAL_ALERT, awaitTcpEnd,
 } from '../support/peer/starttls.ts';
 
 function features(world: XmppWorld): XmlElement {
@@ -185,4 +185,11 @@ Then('a <failure\\/> to STARTTLS is followed by <\\/stream:stream> and the TCP c
   if (!r.streamClosed) failed(`after <failure/> the target closed the TCP connection without closing the XML stream (no </stream:stream>) (RFC 3920 5.2 step 5)`);
   this.outcome(`<failure/>, </stream:stream>, TCP ${r.tcp}`);
   return undefined;
+});
+
+Then('the server closes the TCP connection without completing TLS', async function (this: XmppWorld) {
+  const s = this.client().stream;
+  const r = await awaitTcpEnd(s, this.cfg.timeouts.responseMs);
+  if (r === 'open') failed(`the TLS negotiation failed, but the target left the TCP connection open for ${this.cfg.timeouts.responseMs} ms (RFC 3920 5.1 rule 13, 5.2 step 7: it MUST terminate the TCP connection)`);
+  this.outcome(`TCP ${r} after the failed handshake (what the target sent in TLS records is not read as XML)`);
 });

@@ -5,18 +5,12 @@ import fs from 'node:fs';
 // allure-cucumberjs installs the runtime that carries epic/label calls to the Allure formatter
 import 'allure-cucumberjs';
 import * as allure from 'allure-js-commons';
-import { requirements, reqIdsOf, keywordOf, strength } from './requirements.ts';
+import { requirements, reqIdsOf, keywordOf, strength, SECTION_TITLES } from './requirements.ts';
 import type { XmppWorld } from './world.ts';
 import { suiteConfig } from './world.ts';
 import { current, TargetUnreachable } from './errors.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
 
-/** Top-level sections of RFC 3920: one Allure epic each. */
-export const SECTION_TITLES: Record<string, string> = {
-  '3': 'Addressing Scheme', '4': 'XML Streams', '5': 'Use of TLS', '6': 'Use of SASL', '7': 'Resource Binding',
-  '8': 'Server Dialback', '9': 'XML Stanzas', '10': 'Server Rules for Handling XML Stanzas', '11': 'XML Usage within XMPP',
-  '15': 'IANA Considerations',
-};
 
 let preflightCache: Preflight | null | undefined;
 function preflightResult(): Preflight | null {

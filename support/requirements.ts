@@ -52,3 +52,10 @@ export function keywordOf(tags: readonly string[]): string | undefined {
   const k = tags.map((t) => t.slice(1).replace(/_/g, ' ')).find((t) => (KEYWORDS as readonly string[]).includes(t));
   return k;
 }
+
+/** Top-level sections of RFC 3920: one Allure epic each. */
+export const SECTION_TITLES: Record<string, string> = {
+  '3': 'Addressing Scheme', '4': 'XML Streams', '5': 'Use of TLS', '6': 'Use of SASL', '7': 'Resource Binding',
+  '8': 'Server Dialback', '9': 'XML Stanzas', '10': 'Server Rules for Handling XML Stanzas', '11': 'XML Usage within XMPP',
+  '15': 'IANA Considerations',
+};

@@ -63,4 +63,4 @@ Feature: 5.1 Overview
       When the client requests STARTTLS
       And the server answers with <proceed/>
       And the client sends bytes that are not TLS instead of the handshake
-      Then the server closes the TCP connection
+      Then the server closes the TCP connection without completing TLS

@@ -74,7 +74,7 @@ Feature: 5.2 Narrative
       When the client requests STARTTLS
       And the server answers with <proceed/>
       And the client sends a fatal TLS alert instead of the handshake
-      Then the server closes the TCP connection
+      Then the server closes the TCP connection without completing TLS
 
     @req:core-5.2-6 @MUST @c2s
     Scenario: after TLS the target takes a new stream header without a closing tag first

@@ -168,3 +168,11 @@ export class Client implements ClientState {
     return STAGES.indexOf(this.stage) >= STAGES.indexOf('sasl');
   }
 }
+
+/**
+ * Every stream header this client sends (the initial one and each restart) becomes `bytes`,
+ * verbatim (RFC 3920 4.4 attributes under test). Additive: the instance's openStream is wrapped.
+ */
+export function sendHeadersAs(c: Client, bytes: string): void {
+  c.stream.openStream = () => c.stream.sendRaw(bytes);
+}

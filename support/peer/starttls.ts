@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import { el, NS, type XmlElement } from '../wire/element.ts';
 import type { Client } from './client.ts';
-import type { XmppStream } from './stream.ts';
+import pTimeout from 'p-timeout';
+import type { XmppStream, InboxEvent } from './stream.ts';
 import type { TlsInfo } from '../wire/transport.ts';
 
 /** RFC 3920 5.2 step 5: the answer to <starttls/> is <proceed/> or <failure/> in the TLS namespace; a stream error or a close is returned as found. */
@@ -76,3 +77,30 @@ export function sendBytes(stream: XmppStream, bytes: Buffer, what: string): void
 
 /** A TLS record holding a fatal handshake_failure alert (RFC 5246 7.2), in the place of a ClientHello. */
 export const TLS_FATAL_ALERT = Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28]);
+
+/**
+ * After bytes that are not TLS (or a failed handshake) the target answers in TLS records, not XML:
+ * whatever the reader makes of them is no evidence. This waits, bounded, for the TCP connection
+ * to end, looking only at the connection events (RFC 3920 5.1 rule 13, 5.2 step 7).
+ */
+export async function awaitTcpEnd(stream: XmppStream, ms: number): Promise<'closed' | 'reset' | 'open'> {
+  const ending = (ev: InboxEvent): 'closed' | 'reset' | undefined =>
+    ev.kind === 'tcp-reset' ? 'reset' : ev.kind === 'tcp-end' || ev.kind === 'tcp-closed' ? 'closed' : undefined;
+  for (const ev of stream.unread()) {
+    const r = ending(ev);
+    if (r) return r;
+  }
+  if (stream.isEnded || stream.transport.isEnded) return 'closed';
+  let done: (r: 'closed' | 'reset') => void = () => undefined;
+  const ended = new Promise<'closed' | 'reset'>((resolve) => (done = resolve));
+  const observer = (ev: InboxEvent) => {
+    const r = ending(ev);
+    if (r) done(r);
+  };
+  stream.observers.push(observer);
+  try {
+    return await pTimeout(ended, { milliseconds: ms, fallback: () => 'open' as const });
+  } finally {
+    stream.observers.splice(stream.observers.indexOf(observer), 1);
+  }
+}

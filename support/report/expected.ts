@@ -3,8 +3,8 @@
 // (better or worse) is a difference the project's tests report.
 import fs from 'node:fs';
 import { z } from 'zod';
-import { requirements } from '../../support/requirements.ts';
-import type { Compliance } from '../../support/report/compliance.ts';
+import { requirements } from '../requirements.ts';
+import type { Compliance } from './compliance.ts';
 
 const Entry = z.discriminatedUnion('verdict', [
   z.object({ verdict: z.literal('passed') }).strict(),
@@ -74,4 +74,32 @@ export function baselineFrom(c: Compliance, previous: Expected | undefined, targ
   }
   const software = c.target.software ? `${c.target.software.name} ${c.target.software.version ?? ''}`.trim() : previous?.software ?? target;
   return { target, profile, software, verdicts };
+}
+
+export interface KnownFailures {
+  /** failed requirements the user's file expects to fail: reported, not gated */
+  known: string[];
+  /** requirements the user's file expects to fail that passed in this run */
+  nowPassing: string[];
+  /** the run as the gate sees it: known failures counted as passed */
+  gated: Compliance;
+}
+
+/**
+ * The user's own expectation file (the format of expected.json): failures it lists with a reason
+ * do not fail the gate; a listed failure that now passes is reported so the file can shrink.
+ */
+export function applyKnownFailures(c: Compliance, e: Expected): KnownFailures {
+  const listed = new Set(Object.entries(e.verdicts).filter(([, v]) => v.verdict === 'failed').map(([id]) => id));
+  const known = c.requirements.filter((r) => r.verdict === 'failed' && listed.has(r.id)).map((r) => r.id);
+  const nowPassing = c.requirements.filter((r) => r.verdict === 'passed' && listed.has(r.id)).map((r) => r.id);
+  const requirements = c.requirements.map((r) => (known.includes(r.id) ? { ...r, verdict: 'passed' as const, level: undefined } : r));
+  const failedMust = requirements.filter((r) => r.verdict === 'failed' && r.level === 'must').length;
+  const failedShould = requirements.filter((r) => r.verdict === 'failed' && r.level === 'should').length;
+  const gated: Compliance = {
+    ...c,
+    requirements,
+    summary: { ...c.summary, requirements: { ...c.summary.requirements, failedMust, failedShould } },
+  };
+  return { known, nowPassing, gated };
 }

@@ -1,0 +1,152 @@
+// XML usage vocabulary (RFC 3920 section 11): checks over everything the target wrote, bytes in
+// another encoding, restricted XML. Each step parses its phrase and calls support/peer/observe.ts.
+import { When, Then, defineParameterType } from '@cucumber/cucumber';
+import type { XmppWorld } from '../support/world.ts';
+import { NS } from '../support/wire/element.ts';
+import { failed } from '../support/errors.ts';
+import { LANGTAG } from '../support/peer/stanza.ts';
+import { declarationPlacement, entityReferences, parseStreams, received, unescaped } from '../support/peer/observe.ts';
+import { ATTACH } from '../support/hooks.ts';
+
+const RULES = [
+  'holds no comment, processing instruction, DTD or entity reference',
+  'escapes less-than and ampersand',
+  'escapes greater-than, apostrophe and quotation mark',
+  'qualifies stream, features and error with a streams-namespace prefix',
+  "uses only the prefix 'stream:' for the streams namespace",
+  'puts no prefix on elements of jabber:client',
+  'puts no prefix on elements of content namespaces',
+  'puts a text declaration before every stream header',
+  'puts text declarations only at the start of a stream',
+  'carries an RFC 3066 language tag in every xml:lang',
+  'declares the streams namespace on every stream header',
+  'declares a default namespace on every stream header',
+  'declares jabber:client as the default namespace of every stream header',
+  'is UTF-8 with no other encoding declared',
+] as const;
+type Rule = (typeof RULES)[number];
+
+defineParameterType({
+  name: 'outputRule',
+  regexp: new RegExp(RULES.map((r) => r.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')),
+  transformer: (s: string): Rule => s as Rule,
+});
+
+const STREAMISH = new Set<string>([NS.stream, NS.streams, NS.dialback, NS.client, NS.server, NS.tls, NS.sasl]);
+
+/**
+ * "Everything the server sent": first a round-trip on every open authenticated connection, so
+ * that what the target does in answer to the scenario has arrived; then the rule over the text
+ * of every connection of the scenario.
+ */
+Then('everything the server sent {outputRule}', async function (this: XmppWorld, rule: Rule) {
+  for (const c of this.clients.values()) {
+    if (c.canRoundTrip && !c.stream.isEnded && !c.stream.transport.isEnded) {
+      c.stream.drain();
+      await c.stream.expectNothing(true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
+      c.stream.drain();
+    }
+  }
+  const problems: string[] = [];
+  let headers = 0;
+  for (const s of this.streams) {
+    const text = received(s);
+    const where = (p: string) => problems.push(`${s.label}: ${p}`);
+    const parsed = parseStreams(text);
+    const heads = parsed.elements.filter((e) => e.depth === 0);
+    headers += heads.length;
+    switch (rule) {
+      case 'holds no comment, processing instruction, DTD or entity reference':
+        for (const c of parsed.comments) where(`comment <!--${c}-->`);
+        for (const p of parsed.pis) where(`processing instruction ${p}`);
+        for (const d of parsed.doctypes) where(`DTD <!DOCTYPE${d}>`);
+        for (const r of entityReferences(text)) where(`entity reference ${r}`);
+        break;
+      case 'escapes less-than and ampersand':
+        for (const u of unescaped(text, false)) where(u);
+        break;
+      case 'escapes greater-than, apostrophe and quotation mark':
+        for (const u of unescaped(text, true)) where(u);
+        break;
+      case 'qualifies stream, features and error with a streams-namespace prefix':
+        for (const e of parsed.elements) {
+          const target = (e.depth === 0 && e.local === 'stream') || (e.depth === 1 && (e.local === 'features' || e.local === 'error') && e.uri === NS.stream);
+          if (target && (!e.prefix || e.uri !== NS.stream)) where(`<${e.name}> in '${e.uri}' is not qualified by a prefix bound to ${NS.stream}`);
+        }
+        break;
+      case "uses only the prefix 'stream:' for the streams namespace":
+        for (const e of parsed.elements) if (e.uri === NS.stream && e.prefix !== 'stream') where(`<${e.name}> uses the prefix '${e.prefix}'`);
+        break;
+      case 'puts no prefix on elements of jabber:client':
+        for (const e of parsed.elements) if ((e.uri === NS.client || e.uri === NS.server) && e.prefix) where(`<${e.name}> carries a prefix for '${e.uri}'`);
+        break;
+      case 'puts no prefix on elements of content namespaces':
+        for (const e of parsed.elements) if (e.prefix && !STREAMISH.has(e.uri) && e.prefix !== 'xml') where(`<${e.name}> carries a prefix for '${e.uri}'`);
+        break;
+      case 'puts a text declaration before every stream header': {
+        const d = declarationPlacement(text);
+        if (d.headersWithout) where(`${d.headersWithout} of ${d.headers} stream headers have no text declaration before them`);
+        break;
+      }
+      case 'puts text declarations only at the start of a stream':
+        for (const m of declarationPlacement(text).misplaced) where(`a text declaration not at the start of a stream: ${m}`);
+        break;
+      case 'carries an RFC 3066 language tag in every xml:lang':
+        for (const e of parsed.elements) {
+          const v = e.attrs['xml:lang'];
+          if (v !== undefined && !LANGTAG.test(v)) where(`<${e.name} xml:lang='${v}'> is not an RFC 3066 tag`);
+        }
+        break;
+      case 'declares the streams namespace on every stream header':
+        for (const h of heads) if (!Object.entries(h.attrs).some(([k, v]) => k.startsWith('xmlns:') && v === NS.stream)) where(`<${h.name}> declares no prefix for ${NS.stream}`);
+        break;
+      case 'declares a default namespace on every stream header':
+        for (const h of heads) if (!h.attrs.xmlns) where(`<${h.name}> declares no default namespace`);
+        break;
+      case 'declares jabber:client as the default namespace of every stream header':
+        for (const h of heads) if (h.attrs.xmlns !== NS.client) where(`<${h.name}> has xmlns='${h.attrs.xmlns ?? ''}', not '${NS.client}'`);
+        break;
+      case 'is UTF-8 with no other encoding declared':
+        if (text.includes('\uFFFD')) where('bytes that are not valid UTF-8 (decoded as U+FFFD)');
+        for (const m of text.matchAll(/<\?xml\s[^>]*encoding=['"]([^'"]+)['"]/g)) if (m[1]!.toUpperCase() !== 'UTF-8') where(`a text declaration names the encoding '${m[1]}'`);
+        break;
+    }
+  }
+  if (problems.length) failed(`everything the server sends ${rule} (RFC 3920 11); it did not:\n  ${problems.slice(0, 12).join('\n  ')}`);
+  this.outcome(`checked ${this.streams.length} connection(s), ${headers} stream header(s): the server's output ${rule}`);
+});
+
+const ENCODINGS: Record<string, (s: string) => Buffer> = {
+  'UTF-8': (s) => Buffer.from(s, 'utf8'),
+  'ISO-8859-1': (s) => Buffer.from(s, 'latin1'),
+};
+
+/** Bytes in an encoding other than UTF-8: written as bytes, recorded in the transcript as text. */
+When('{role} sends, encoded as {string}:', function (this: XmppWorld, role: string, encoding: string, bytes: string) {
+  const enc = ENCODINGS[encoding];
+  if (!enc) throw new Error(`unknown encoding '${encoding}': ${Object.keys(ENCODINGS).join(', ')}`);
+  const s = this.client(role).stream;
+  const text = this.render(bytes);
+  s.transcript.note(`the next bytes are sent encoded as ${encoding}`);
+  s.transcript.record('sent', text);
+  s.transport.writeBytes(enc(text));
+});
+
+/** The recipient never sees the text: the sender settles, then a round-trip on the recipient's stream. */
+Then('the recipient never receives the text {string}', async function (this: XmppWorld, needle: string) {
+  const sender = this.client().stream;
+  await sender.awaitClose(this.cfg.timeouts.quietMs);
+  const r = this.client('recipient');
+  const before = received(r.stream);
+  await r.stream.expectNothing(true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
+  const all = received(r.stream);
+  void before;
+  const bodies = r.stream
+    .drain()
+    .filter((e) => e.kind === 'element')
+    .map((e) => (e as { element: { text(): string; toString(): string } }).element);
+  const hit = bodies.find((b) => b.text().includes(needle)) ?? (all.includes(needle) ? all : undefined);
+  if (hit) failed(`the recipient received the text ${JSON.stringify(needle)}: the target decoded bytes in an encoding other than UTF-8 (RFC 3920 11.5).\nReceived: ${hit.toString().slice(0, 300)}`);
+  this.attach('silence proved by round-trip on the recipient', { mediaType: 'text/plain', fileName: ATTACH.silence });
+  this.outcome(`the recipient never received ${JSON.stringify(needle)}; sender's connection ${sender.isEnded || sender.transport.isEnded ? 'closed' : 'open'}`);
+});
