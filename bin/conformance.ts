@@ -181,7 +181,7 @@ async function main(): Promise<number> {
   const cfg = o.config ? loadConfig(o.config) : loadConfig(path.join(TARGETS_DIR, o.target, 'config.json'));
   // the embedded target is configured for the profile, and the suite told which policy to expect
   if (!o.config) cfg.tls.policy = PROFILES[o.profile].c2sTls;
-  for (const sub of ['allure-results', 'cucumber.ndjson', 'compliance.json', 'preflight.json']) fs.rmSync(path.join(o.reports, sub), { recursive: true, force: true });
+  for (const sub of ['allure-results', 'cucumber.ndjson', 'compliance.json', 'preflight.json', 'reproducers']) fs.rmSync(path.join(o.reports, sub), { recursive: true, force: true });
   fs.mkdirSync(o.reports, { recursive: true });
   // the resolved config holds passwords: it lives outside reports/, readable by us only
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-conformance-'));

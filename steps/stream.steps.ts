@@ -212,7 +212,15 @@ function judgeCondition(error: XmlElement, allowed: string[], why: string): stri
   if (later && allowed.includes(later)) {
     failed(`expected ${why} or ${conds(allowed)}; the target sent <${cond}/>, the name RFC 6120 gave this condition later (under this draft <${later}/>).\nReceived: ${error}`);
   }
-  failed(`expected ${why} or ${conds(allowed)}; the target sent ${cond ? `<${cond}/>` : 'no defined condition'}${cond === 'not-well-formed' || cond === 'xml-not-well-formed' ? ' (these bytes are well-formed XML; RFC 6120 later allowed any stream error here, RFC 3920 does not)' : ''}.\nReceived: ${error}`);
+  const wf = cond === 'not-well-formed' || cond === 'xml-not-well-formed';
+  const note = !wf
+    ? ''
+    : allowed.includes('restricted-xml')
+      ? ' (these bytes are well-formed XML holding restricted XML: the draft lets a server ignore them (11.1) or refuse them with <restricted-xml/> (4.7.3); RFC 6120 11.1 later allowed any stream error here)'
+      : allowed.includes('unsupported-encoding')
+        ? ' (the bytes are well-formed ASCII; what the server refused is the declared encoding, for which the draft defines <unsupported-encoding/>)'
+        : ' (these bytes are well-formed XML)';
+  failed(`expected ${why} or ${conds(allowed)}; the target sent ${cond ? `<${cond}/>` : 'no defined condition'}${note}.\nReceived: ${error}`);
 }
 
 Given('a client connected to the target as {role}', async function (this: XmppWorld, role: string) {
@@ -459,4 +467,23 @@ Then('the server answers in the default namespace {string} or refuses the stream
   }
   if (r.kind === 'tainted') failed(`the target answered with ${r.what}`);
   this.outcome(r.kind === 'closed' ? 'refused: the connection was closed' : 'refused: no features within the response timeout');
+});
+
+/** The stream ends (any stream error or none, named) and the TCP connection closes: the input was not accepted. */
+Then('the server ends the stream, with or without a stream error', async function (this: XmppWorld) {
+  const s = this.client().stream;
+  const r = await settle(s);
+  if (r.kind === 'error') {
+    const after = await s.awaitCloseAfterError();
+    if (after.tcp === 'open') failed(`the target sent ${r.element} but left the TCP connection open for ${this.cfg.timeouts.responseMs} ms`);
+    this.outcome(`stream error <${conditionOf(r.element) ?? 'no defined condition'}/>${after.streamClosed ? ', </stream:stream>' : ''}, TCP ${after.tcp}`);
+    return;
+  }
+  if (r.kind === 'closed') {
+    const c = await s.expectClosed();
+    this.outcome(`${c.streamClosed ? '</stream:stream>, ' : ''}TCP ${c.tcp}, no stream error`);
+    return;
+  }
+  if (r.kind === 'tainted') failed(`the target answered with ${r.what}`);
+  failed(`the target went on with the stream (${r.kind === 'silence' ? `nothing for ${this.cfg.timeouts.responseMs} ms` : r.kind}): it accepted the input.\n${s.inboxSummary()}`);
 });

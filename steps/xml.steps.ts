@@ -3,9 +3,9 @@
 import { When, Then, defineParameterType } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
 import { NS } from '../support/wire/element.ts';
-import { failed } from '../support/errors.ts';
+import { ExpectationFailed, failed } from '../support/errors.ts';
 import { LANGTAG } from '../support/peer/stanza.ts';
-import { declarationPlacement, entityReferences, parseStreams, received, unescaped } from '../support/peer/observe.ts';
+import { declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped } from '../support/peer/observe.ts';
 import { ATTACH } from '../support/hooks.ts';
 
 const RULES = [
@@ -149,4 +149,76 @@ Then('the recipient never receives the text {string}', async function (this: Xmp
   if (hit) failed(`the recipient received the text ${JSON.stringify(needle)}: the target decoded bytes in an encoding other than UTF-8 (RFC 3920 11.5).\nReceived: ${hit.toString().slice(0, 300)}`);
   this.attach('silence proved by round-trip on the recipient', { mediaType: 'text/plain', fileName: ATTACH.silence });
   this.outcome(`the recipient never received ${JSON.stringify(needle)}; sender's connection ${sender.isEnded || sender.transport.isEnded ? 'closed' : 'open'}`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Stanzas by id, compared with an expected shape (attributes and children listed must match).
+
+Then('{role} receives the {word} {string} matching:', async function (this: XmppWorld, role: string, kind: string, id: string, xml: string) {
+  const want = parseFragment(this.render(xml));
+  const got = await this.client(role).stream.expectElement((e) => e.is(kind) && e.attr('id') === id && e.attr('type') !== 'error', `the ${kind} '${id}' delivered to ${role}`);
+  const diff = differences(got, want);
+  if (diff.length) failed(`the ${kind} '${id}' reached ${role} altered:\n  ${diff.join('\n  ')}\nReceived: ${got.toString().slice(0, 500)}`);
+  this.outcome(`${role} received ${kind} '${id}' as expected: ${got.toString().slice(0, 300)}`);
+});
+
+/** Delivered as the shape given, or not at all (a round-trip on the recipient's stream proves absence). */
+Then('{role} receives the {word} {string} matching, or nothing:', async function (this: XmppWorld, role: string, kind: string, id: string, xml: string) {
+  const want = parseFragment(this.render(xml));
+  const sender = this.client().stream;
+  await sender.awaitClose(this.cfg.timeouts.quietMs);
+  const r = this.client(role).stream;
+  await r.expectNothing(true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
+  const got = r.drain().find((e) => e.kind === 'element' && e.element.is(kind) && e.element.attr('id') === id);
+  if (!got || got.kind !== 'element') {
+    this.outcome(`${kind} '${id}' not delivered (sender's connection ${sender.isEnded || sender.transport.isEnded ? 'closed' : 'open'})`);
+    return;
+  }
+  const diff = differences(got.element, want);
+  if (diff.length) failed(`the ${kind} '${id}' reached ${role} altered:\n  ${diff.join('\n  ')}\nReceived: ${got.element.toString().slice(0, 500)}`);
+  this.outcome(`${kind} '${id}' delivered as ${got.element.toString().slice(0, 300)}`);
+});
+
+/** Before authentication: an error, a close or silence pass; only type='result' means the IQ was processed. */
+Then('{role} receives no result for the IQ {string}', async function (this: XmppWorld, role: string, id: string) {
+  const s = this.client(role).stream;
+  try {
+    const iq = await s.expectElement((e) => e.is('iq') && e.attr('id') === id, `an answer to '${id}'`, this.cfg.timeouts.quietMs);
+    if (iq.attr('type') === 'result') failed(`the target processed the IQ '${id}' sent before authentication and answered with a result (RFC 3920 4.3).\nReceived: ${iq}`);
+    this.outcome(`IQ '${id}' answered with type='${iq.attr('type')}'`);
+  } catch (e) {
+    if (!(e instanceof ExpectationFailed) || /processed the IQ/.test(e.message)) throw e;
+    const r = s.unread().find((x) => x.kind === 'element' && x.element.is('error', NS.stream));
+    this.outcome(r && r.kind === 'element' ? `refused: stream error ${r.element.toString().slice(0, 200)}` : s.isEnded || s.transport.isEnded ? 'refused: connection closed' : `no answer within ${this.cfg.timeouts.quietMs} ms`);
+    s.drain();
+  }
+});
+
+When('the client sends {int} messages to the recipient in one write', function (this: XmppWorld, n: number) {
+  const to = this.client('recipient').jid;
+  const all = Array.from({ length: n }, (_, i) => `<message to='${to}' id='burst-${i + 1}' type='chat'><body>burst ${i + 1}</body></message>`).join('');
+  this.client().stream.sendRaw(all);
+});
+
+Then('the recipient receives all {int} messages', async function (this: XmppWorld, n: number) {
+  const r = this.client('recipient').stream;
+  const want = new Set(Array.from({ length: n }, (_, i) => `burst-${i + 1}`));
+  const deadline = Date.now() + this.cfg.timeouts.responseMs * 2;
+  while (want.size) {
+    const left = deadline - Date.now();
+    if (left <= 0) failed(`${want.size} of ${n} messages did not reach the recipient: ${[...want].slice(0, 10).join(', ')}`);
+    const m = await r.expectElement((e) => e.is('message') && want.has(e.attr('id') ?? ''), `the messages ${[...want].slice(0, 5).join(', ')}...`, left).catch((e: unknown) => {
+      if (e instanceof ExpectationFailed) failed(`${want.size} of ${n} messages did not reach the recipient: ${[...want].slice(0, 10).join(', ')}`);
+      throw e;
+    });
+    want.delete(m.attr('id')!);
+  }
+  this.outcome(`all ${n} messages delivered`);
+});
+
+When('the client sends a message of {int} bytes to itself', function (this: XmppWorld, size: number) {
+  const c = this.client();
+  const head = `<message to='${c.jid}' id='big-1' type='chat'><body>`;
+  const tail = '</body></message>';
+  this.client().stream.sendRaw(head + 'x'.repeat(Math.max(0, size - head.length - tail.length)) + tail);
 });

@@ -10,6 +10,7 @@ import type { XmppWorld } from './world.ts';
 import { suiteConfig } from './world.ts';
 import { current, TargetUnreachable } from './errors.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
+import { reproduceFailure } from './report/reproducer.ts';
 
 
 let preflightCache: Preflight | null | undefined;
@@ -85,7 +86,7 @@ Before({ name: 'the target was reachable at preflight' }, function (this: XmppWo
   }
 });
 
-After({ name: 'attach transcripts and close every connection' }, async function (this: XmppWorld) {
+After({ name: 'attach transcripts and close every connection' }, async function (this: XmppWorld, { pickle, result }: ITestCaseHookParameter) {
   await this.listener?.stop();
   const all = [...this.streams, ...this.ledger.entries.map((e) => e.stream).filter((s) => !this.streams.includes(s))];
   for (const s of all) s.destroy();
@@ -95,6 +96,8 @@ After({ name: 'attach transcripts and close every connection' }, async function 
     this.attach(text || '(nothing was exchanged)', { mediaType: 'text/plain', fileName: `${s.label}.xmpp.txt` });
   }
   if (this.outcomes.length) this.attach(this.outcomes.join('\n'), { mediaType: 'text/plain', fileName: ATTACH.outcome });
+  // a FAILED scenario's bytes as a replayable script (issue 7): reproducer.json and reports/reproducers/
+  reproduceFailure(this, pickle, result);
 });
 
 /** Not applicable: skipped with the reason, never passed. Use as `return notApplicable(this, '...')`. */

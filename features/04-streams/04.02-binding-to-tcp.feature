@@ -10,7 +10,7 @@ Feature: 4.2 Binding to TCP
     When the client sends an IQ ping to the server
     Then the client receives the IQ answer on the same TCP connection
 
-  @req:core-4.2-1 @req:core-4.1-1 @MUST @c2s @changed-in-23
+  @req:core-4.2-1 @MUST @c2s @changed-in-23
   Scenario: a message to the client's own full JID comes back over the same TCP connection
     "In the context of client-to-server communications, a server MUST allow a client to share
     a single TCP connection for XML stanzas sent from client to server and from server to

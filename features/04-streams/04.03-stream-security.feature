@@ -27,3 +27,32 @@ Feature: 4.3 Stream Security
         <message to='{domain}' id='early-2' type='chat'><body>sent before authentication</body></message>
         """
       Then the server closes the stream with <not-authorized/>
+
+    @req:core-4.3-3 @req:core-4.7.3-2 @MUST_NOT @c2s @changed-in-23
+    Scenario: an IQ sent before SASL is not answered with a result
+      "... the other entity MUST NOT accept such stanzas". A stanza error, a stream error, a
+      close or silence (quiet window: no round-trip exists before authentication) pass; an IQ
+      of type 'result' shows the stanza was accepted and processed.
+      Given a client that negotiated up to "tls"
+      When the client sends:
+        """
+        <iq type='get' id='early-iq' to='{domain}'><query xmlns='jabber:iq:version'/></iq>
+        """
+      Then the client receives no result for the IQ "early-iq"
+
+  Rule: 4.3 TLS SHOULD and SASL MUST be used
+
+    @req:core-4.3-1 @MUST @c2s
+    Scenario: SASL is offered once TLS is negotiated
+      "When negotiating XML streams in XMPP 1.0, TLS SHOULD be used as defined under Use of TLS
+      (Section 5) and SASL MUST be used as defined under Use of SASL (Section 6)." (The MUST
+      part: SASL is offered on the stream after TLS, or on the first one under tls.policy none.)
+      Given a client that negotiated up to "tls"
+      Then the stream features offer at least one SASL mechanism
+
+    @req:core-4.3-1 @SHOULD @c2s
+    Scenario: STARTTLS is offered on a new stream
+      "... TLS SHOULD be used as defined under Use of TLS (Section 5) ..." (The SHOULD part:
+      STARTTLS is offered on the first stream, whatever policy the suite is configured with.)
+      Given a client that negotiated up to "features"
+      Then the stream features offer STARTTLS

@@ -43,6 +43,20 @@ Feature: 4.7 Stream Errors
         <?xml version='1.0'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://wrong.example/streams' version='1.0'>
         """
       Then the server closes the stream with <invalid-namespace/>
+      And the server sent its response stream header before the error
+
+    @req:core-4.7.1-3 @SHOULD @c2s
+    Scenario: a stream header without 'to' that is refused names the authoritative host
+      "... if the initiating entity provides an unknown host in the 'to' attribute (or provides
+      no 'to' attribute at all), the server SHOULD provide the server's authoritative hostname
+      in the 'from' attribute of the stream header sent before termination." A server that
+      serves a default host instead makes this not applicable; the condition is reported.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then if the server refuses the stream, its header's 'from' names the server's authoritative host
 
   Rule: 4.7.1 errors on an established stream are unrecoverable
 
@@ -72,3 +86,138 @@ Feature: 4.7 Stream Errors
         <message to='{domain}' id='bad-2'><body>unbalanced</message>
         """
       Then the server closes the stream with <xml-not-well-formed/> or <bad-format/>
+
+  Rule: 4.7.2 the parts of a stream error
+
+    @req:core-4.7.2-4 @MUST @c2s
+    Scenario: a stream error's <text/> is qualified by the streams namespace
+      "MAY contain a `<text/>` child containing XML character data that describes the error in
+      more detail; this element MUST be qualified by the 'urn:ietf:params:xml:ns:xmpp-streams'
+      namespace". Provoked with a header for an unknown host; not applicable without `<text/>`.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0'?><stream:stream to='no-such-host.invalid' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then any stream error the server sends meets the rule "text is qualified by the streams namespace"
+
+    @req:core-4.7.2-4 @SHOULD @c2s
+    Scenario: a stream error's <text/> carries xml:lang
+      "... and SHOULD possess an 'xml:lang' attribute." The attribute itself: a value inherited
+      from the stream header is not possessed. Not applicable without `<text/>`.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0'?><stream:stream to='no-such-host.invalid' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then any stream error the server sends meets the rule "text carries xml:lang"
+
+    @req:core-4.7.2-5 @MUST @c2s
+    Scenario: application-specific error children are in an application namespace
+      "MAY contain a child element for an application-specific error condition; this element
+      MUST be qualified by an application-defined namespace". Provoked with a 524288-byte message
+      (above common stanza size limits); not applicable when no such child arrives.
+      Given a client that negotiated up to "session"
+      When the client sends a message of 524288 bytes to itself
+      Then any stream error the server sends meets the rule "application-specific children are in an application namespace"
+
+    @req:core-4.7.4-2 @SHOULD @c2s
+    Scenario: an application-specific condition comes with a defined condition
+      "The application-specific element SHOULD supplement or further qualify a defined
+      element." Same provocation; not applicable when no application-specific child arrives.
+      Given a client that negotiated up to "session"
+      When the client sends a message of 524288 bytes to itself
+      Then any stream error the server sends meets the rule "an application-specific condition comes with a defined condition"
+
+    @req:core-4.7.3-5 @SHOULD @c2s
+    Scenario: <undefined-condition/> comes only with an application-specific condition
+      `<undefined-condition/>`: "this error condition SHOULD be used only in conjunction with an
+      application-specific condition." Provoked with an unknown first-level element; not
+      applicable when the server names another condition.
+      Given a client that negotiated up to "session"
+      When the client sends:
+        """
+        <conformance xmlns='urn:example:conformance:unknown'/>
+        """
+      Then any stream error the server sends meets the rule "undefined-condition comes with an application-specific condition"
+
+
+  Rule: 4.7 a perceived stream-level error is sent, with the draft's condition
+
+    @req:core-4.7-2 @req:core-4.7.2-3 @MUST @c2s
+    Scenario: an unknown first-level element in another namespace is ignored or refused with <unsupported-stanza-type/>
+      "The error child MUST be sent by a compliant entity ... if it perceives that a
+      stream-level error has occurred" and "MUST contain a child element corresponding to one of
+      the defined ... conditions". `<unsupported-stanza-type/>`: "the initiating entity has sent a first-level child of the stream that is not supported".
+      Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
+      Given a client that negotiated up to "session"
+      When the client sends:
+        """
+        <conformance xmlns='urn:example:conformance:unknown'/>
+        """
+      Then the server ignores it or closes the stream with <unsupported-stanza-type/>
+
+    @req:core-4.7-2 @req:core-4.7.2-3 @MUST @c2s
+    Scenario: an unknown jabber:client first-level element is ignored or refused with <unsupported-stanza-type/>
+      "The error child MUST be sent by a compliant entity ... if it perceives that a
+      stream-level error has occurred" and "MUST contain a child element corresponding to one of
+      the defined ... conditions". `<thing/>` is in jabber:client but is no stanza.
+      Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
+      Given a client that negotiated up to "session"
+      When the client sends:
+        """
+        <thing id='u2'/>
+        """
+      Then the server ignores it or closes the stream with <unsupported-stanza-type/>
+
+    @req:core-4.7-2 @req:core-4.7.2-3 @MUST @c2s
+    Scenario: an IQ get without a child is ignored or refused with <invalid-xml/>
+      "The error child MUST be sent by a compliant entity ... if it perceives that a
+      stream-level error has occurred" and "MUST contain a child element corresponding to one of
+      the defined ... conditions". An IQ get MUST contain one child (9.2.3); validation is OPTIONAL (11.3), so a stanza error or any answer counts as handled.
+      Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
+      Given a client that negotiated up to "session"
+      When the client sends:
+        """
+        <iq type='get' id='u3' to='{domain}'/>
+        """
+      Then the server ignores it or closes the stream with <invalid-xml/> or <bad-format/>
+
+    @req:core-4.7-2 @req:core-4.7.2-3 @MUST @c2s
+    Scenario: an unprefixed stream element is served or refused with a namespace condition
+      "The error child MUST be sent by a compliant entity ... if it perceives that a
+      stream-level error has occurred" and "MUST contain a child element corresponding to one of
+      the defined ... conditions". The stream element in the streams namespace by default declaration (no prefix, 11.2.1); the content namespace this implies has no condition of its own.
+      Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0'?><stream to='{domain}' xmlns='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then the server ignores it or closes the stream with <bad-namespace-prefix/> or <bad-format/> or <invalid-namespace/>
+
+    @req:core-4.7-2 @req:core-4.7.2-3 @MUST @c2s
+    Scenario: a stream prefix other than 'stream:' is served or refused with <bad-namespace-prefix/>
+      "The error child MUST be sent by a compliant entity ... if it perceives that a
+      stream-level error has occurred" and "MUST contain a child element corresponding to one of
+      the defined ... conditions". An implementation "MAY accept only the 'stream:' prefix" (11.2.1).
+      Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0'?><s:stream to='{domain}' xmlns='jabber:client' xmlns:s='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then the server ignores it or closes the stream with <bad-namespace-prefix/> or <bad-format/>
+
+    @req:core-4.7-2 @req:core-4.7.2-3 @MUST @c2s
+    Scenario: a stream declared in ISO-8859-1 is served or refused with <unsupported-encoding/>
+      "The error child MUST be sent by a compliant entity ... if it perceives that a
+      stream-level error has occurred" and "MUST contain a child element corresponding to one of
+      the defined ... conditions". `<unsupported-encoding/>`: "the initiating entity has encoded the stream in an encoding that is not supported by the server" (11.5: UTF-8 only); all bytes are ASCII.
+      Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0' encoding='ISO-8859-1'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then the server ignores it or closes the stream with <unsupported-encoding/> or <bad-format/>

@@ -182,3 +182,55 @@ export function declarationPlacement(text: string): { misplaced: string[]; heade
 }
 
 export { DECL_RE };
+
+/** Parse one XML fragment written in a feature file (the expected shape of a stanza). */
+export function parseFragment(xml: string, defaultNs: string = NS.client): XmlElement {
+  const p = new SaxesParser({ xmlns: true, additionalNamespaces: { '': defaultNs } });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  p.on('opentag', (t) => {
+    const tag = t as SaxesTagNS;
+    const attrs: Record<string, string> = {};
+    for (const a of Object.values(tag.attributes)) if (a.name !== 'xmlns' && !a.name.startsWith('xmlns:')) attrs[a.name] = a.value;
+    const e = new XmlElement(tag.name, tag.uri, attrs, []);
+    if (stack.length) stack[stack.length - 1]!.children.push(e);
+    else root = e;
+    stack.push(e);
+  });
+  p.on('closetag', () => void stack.pop());
+  p.on('text', (s) => {
+    if (stack.length) stack[stack.length - 1]!.children.push(s);
+  });
+  p.write(xml).close();
+  if (!root) throw new Error(`no element in ${xml}`);
+  return root;
+}
+
+/**
+ * The differences between a received element and the expected shape: every attribute and child
+ * element listed is present with the same value (children matched by name and namespace, in
+ * order of first match); text is compared where the expected element has non-blank text.
+ * Extra attributes and children are tolerated.
+ */
+export function differences(got: XmlElement, want: XmlElement, path = ''): string[] {
+  const here = `${path}/${want.local}`;
+  const out: string[] = [];
+  if (got.local !== want.local || got.ns !== want.ns) return [`${here}: expected <${want.local} xmlns='${want.ns}'>, got <${got.local} xmlns='${got.ns}'>`];
+  for (const [k, v] of Object.entries(want.attrs)) if (got.attr(k) !== v) out.push(`${here}@${k}: expected '${v}', got ${got.attr(k) === undefined ? 'no attribute' : `'${got.attr(k)}'`}`);
+  const wantText = want.children.filter((c): c is string => typeof c === 'string').join('');
+  if (wantText.trim() !== '') {
+    const gotText = got.children.filter((c): c is string => typeof c === 'string').join('');
+    if (gotText !== wantText) out.push(`${here} text: expected ${JSON.stringify(wantText)}, got ${JSON.stringify(gotText)}`);
+  }
+  const used = new Set<XmlElement>();
+  for (const wc of want.elements()) {
+    const gc = got.elements().find((c) => !used.has(c) && c.local === wc.local && c.ns === wc.ns);
+    if (!gc) {
+      out.push(`${here}: child <${wc.local} xmlns='${wc.ns}'> missing`);
+      continue;
+    }
+    used.add(gc);
+    out.push(...differences(gc, wc, here));
+  }
+  return out;
+}

@@ -128,6 +128,10 @@ function maskAcrossLines(lines: TranscriptLine[], secrets: string[]): Transcript
 export class Transcript {
   readonly lines: TranscriptLine[] = [];
   private readonly start = Date.now();
+  /** when the connection began (epoch ms): orders the connections of a scenario in a reproducer */
+  get startedAt(): number {
+    return this.start;
+  }
   private readonly redactors: Record<'sent' | 'recv', Redactor>;
 
   private readonly secrets: string[];
