@@ -116,7 +116,9 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     const err = e as Error;
-    if (e instanceof BadFile || e instanceof ConfigError || e instanceof TargetUnreachable || err?.name === 'ConfigError') {
+    if (e instanceof TargetUnreachable) {
+      process.stderr.write(`${err.message.split('\n')[0]} (is the target running? replay starts nothing: give --config for your server, or --start-target prosody)\n`);
+    } else if (e instanceof BadFile || e instanceof ConfigError || err?.name === 'ConfigError') {
       process.stderr.write(`${err.message.split('\n')[0]}\n`);
     } else process.stderr.write(`replay: ${err?.message ?? e}\n`);
     process.exit(2);

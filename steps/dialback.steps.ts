@@ -167,6 +167,14 @@ Then("the target closes the peer's stream with {conditions}", async function (th
   this.outcome(`stream error <${r.condition}/>, </stream:stream>, TCP ${r.tcp}`);
 });
 
+Then("the target closes the peer's stream with any stream error", async function (this: XmppWorld) {
+  const s = this.peerStream();
+  const r = await s.expectStreamError(null);
+  if (!r.streamClosed) failed(`the target sent <${r.condition}/> but did not close the stream with </stream:stream>`);
+  if (r.tcp === 'open') failed(`the target sent <${r.condition}/> and </stream:stream> but left the TCP connection open for ${this.cfg.timeouts.responseMs} ms`);
+  this.outcome(`stream error <${r.condition}/>, </stream:stream>, TCP ${r.tcp}`);
+});
+
 Then('the recipient receives the message {string} from {string}', async function (this: XmppWorld, id: string, from: string) {
   const r = this.client('recipient');
   const m = await r.stream.expectElement((e) => e.is('message') && e.attr('id') === id, `the message '${id}'`);

@@ -8,7 +8,7 @@ import { failed } from '../support/errors.ts';
 import { ATTACH } from '../support/hooks.ts';
 import { nextId, sendHeadersAs } from '../support/peer/client.ts';
 import { LATER_NAMES, STREAM_CONDITIONS } from '../support/peer/stream.ts';
-import { conditionOf, parseStreams, received, settle } from '../support/peer/observe.ts';
+import { conditionOf, counterPattern, estimatedBits, parseStreams, received, settle } from '../support/peer/observe.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 Given('a client connected to the target', async function (this: XmppWorld) {
@@ -362,33 +362,6 @@ Then('the stream ids carry at least {int} bits of estimated entropy', function (
   this.outcome(`estimated ${bits.toFixed(1)} bits per id over ${ids.length} ids (heuristic: varying positions x log2 of the alphabet; floor ${floor})`);
 });
 
-export function counterPattern(ids: string[]): string | undefined {
-  if (ids.length < 3) return undefined;
-  let pre = 0;
-  while (ids.every((i) => i.length > pre && i[pre] === ids[0]![pre])) pre++;
-  let suf = 0;
-  while (ids.every((i) => i.length - suf > pre && i[i.length - 1 - suf] === ids[0]![ids[0]!.length - 1 - suf])) suf++;
-  const cores = ids.map((i) => i.slice(pre, i.length - suf));
-  for (const radix of [10, 16]) {
-    const re = radix === 10 ? /^\d{1,15}$/ : /^[0-9a-f]{1,13}$/i;
-    if (!cores.every((c) => re.test(c))) continue;
-    const ns = cores.map((c) => parseInt(c, radix));
-    const steps = ns.slice(1).map((n, i) => n - ns[i]!);
-    const small = steps.every((d) => Math.abs(d) > 0 && Math.abs(d) < 2 ** 20);
-    if (small && (steps.every((d) => d > 0) || steps.every((d) => d < 0))) return `after a common prefix '${ids[0]!.slice(0, pre)}', base-${radix} numbers that move by less than 2^20 per stream`;
-  }
-  return undefined;
-}
-
-export function estimatedBits(ids: string[]): number {
-  const len = Math.max(...ids.map((i) => i.length));
-  let varying = 0;
-  for (let p = 0; p < len; p++) if (new Set(ids.map((i) => i[p] ?? '')).size > 1) varying++;
-  const chars = ids.join('');
-  const alphabet = /^\d*$/.test(chars) ? 10 : /^[0-9a-f-]*$/.test(chars) || /^[0-9A-F-]*$/.test(chars) ? 16 : /^[0-9a-z]*$/i.test(chars) ? (/[a-z]/.test(chars) && /[A-Z]/.test(chars) ? 62 : 36) : 64;
-  return varying * Math.log2(alphabet);
-}
-
 /** 4.7.2: rules on the parts of a stream error; not applicable when no stream error (or no such part) arrived. */
 const ERROR_RULES = [
   'text is qualified by the streams namespace',
@@ -486,4 +459,20 @@ Then('the server ends the stream, with or without a stream error', async functio
   }
   if (r.kind === 'tainted') failed(`the target answered with ${r.what}`);
   failed(`the target went on with the stream (${r.kind === 'silence' ? `nothing for ${this.cfg.timeouts.responseMs} ms` : r.kind}): it accepted the input.\n${s.inboxSummary()}`);
+});
+
+/** As above, for a version below 1.0: features are not required (4.6 asks for them from version 1.0 on), so none are awaited. */
+Then('the server answers with version {string}, with or without stream features, or closes the stream with {conditions}', async function (this: XmppWorld, version: string, conditions: string[]) {
+  const s = this.client().stream;
+  const h = await s.expectHeader();
+  const r = await settle(s, undefined, this.cfg.timeouts.quietMs);
+  if (r.kind === 'error') {
+    const cond = judgeCondition(r.element, conditions, `a response with version '${version}'`);
+    await s.awaitCloseAfterError();
+    this.outcome(`refused with <${cond}/> (4.7.3)`);
+    return;
+  }
+  const v = h.attr('version');
+  if (v !== version) failed(`expected the response stream header to carry version='${version}' (the lower of the two versions, major and minor compared as integers) or a stream error ${conds(conditions)}; it carries ${v === undefined ? 'no version' : `version='${v}'`}`);
+  this.outcome(`answered with version='${v}' (4.4.1, the lower version)${r.kind === 'features' ? ', with stream features' : ''}`);
 });

@@ -1,11 +1,12 @@
 // XML usage vocabulary (RFC 3920 section 11): checks over everything the target wrote, bytes in
 // another encoding, restricted XML. Each step parses its phrase and calls support/peer/observe.ts.
-import { When, Then, defineParameterType } from '@cucumber/cucumber';
+import { After, Given, When, Then, defineParameterType } from '@cucumber/cucumber';
+import net from 'node:net';
 import type { XmppWorld } from '../support/world.ts';
 import { NS } from '../support/wire/element.ts';
 import { ExpectationFailed, failed } from '../support/errors.ts';
 import { LANGTAG } from '../support/peer/stanza.ts';
-import { declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped } from '../support/peer/observe.ts';
+import { conditionOf, settle, declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped } from '../support/peer/observe.ts';
 import { ATTACH } from '../support/hooks.ts';
 
 const RULES = [
@@ -119,6 +120,7 @@ Then('everything the server sent {outputRule}', async function (this: XmppWorld,
 const ENCODINGS: Record<string, (s: string) => Buffer> = {
   'UTF-8': (s) => Buffer.from(s, 'utf8'),
   'ISO-8859-1': (s) => Buffer.from(s, 'latin1'),
+  'UTF-16LE with BOM': (s) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]),
 };
 
 /** Bytes in an encoding other than UTF-8: written as bytes, recorded in the transcript as text. */
@@ -221,4 +223,51 @@ When('the client sends a message of {int} bytes to itself', function (this: Xmpp
   const head = `<message to='${c.jid}' id='big-1' type='chat'><body>`;
   const tail = '</body></message>';
   this.client().stream.sendRaw(head + 'x'.repeat(Math.max(0, size - head.length - tail.length)) + tail);
+});
+
+// ---------------------------------------------------------------------------------------------
+// A trap the target could fetch an external DTD from (11.1): a TCP listener on the peer's
+// listening host, ephemeral port. Any connection to it is the evidence.
+
+interface Trap {
+  server: net.Server;
+  address: string;
+  connections: number;
+}
+
+Given('a trap listener the target can reach', async function (this: XmppWorld) {
+  const trap: Trap = { server: net.createServer(), address: '', connections: 0 };
+  trap.server.on('connection', (sock) => {
+    trap.connections++;
+    sock.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    trap.server.once('error', reject);
+    trap.server.listen(0, this.cfg.peer.listen.host, () => resolve());
+  });
+  const a = trap.server.address() as net.AddressInfo;
+  trap.address = `${a.address}:${a.port}`;
+  this.memo.set('trap', trap);
+});
+
+After({ name: 'close the trap listener' }, async function (this: XmppWorld) {
+  const trap = this.memo.get('trap') as Trap | undefined;
+  if (trap) await new Promise<void>((resolve) => trap.server.close(() => resolve()));
+});
+
+When('{role} opens a stream naming the trap listener:', function (this: XmppWorld, role: string, bytes: string) {
+  const trap = this.memo.get('trap') as Trap | undefined;
+  if (!trap) throw new Error('no trap listener: a Given step must start it first');
+  this.client(role).stream.sendRaw(this.render(bytes.replaceAll('{trap}', trap.address)));
+});
+
+/** After the stream settles (any reaction) and a quiet window, nothing has connected to the trap. */
+Then('nothing connected to the trap listener', async function (this: XmppWorld) {
+  const trap = this.memo.get('trap') as Trap;
+  const s = this.client().stream;
+  const r = await settle(s);
+  if (r.kind === 'error') await s.awaitCloseAfterError();
+  await s.expectNothing(false, this.cfg.domain).catch(() => undefined);
+  if (trap.connections) failed(`the target connected ${trap.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`);
+  this.outcome(`nothing connected to ${trap.address} (the stream: ${r.kind === 'error' ? `stream error <${conditionOf(r.element) ?? '?'}/>` : r.kind}); absence is as strong as the trap's reachability from the target`);
 });

@@ -49,12 +49,13 @@ Feature: 4.4 Stream Attributes
       "There SHOULD NOT be a 'from' attribute on the XML stream header sent from the initiating
       entity to the receiving entity; however, if a 'from' attribute is included, it SHOULD be
       silently ignored by the receiving entity." Every header the client sends carries it; the
-      negotiation must go through to resource binding.
-      When the client negotiates up to "bind", sending every stream header as:
+      negotiation must go through, and the resource is bound to the authenticated account.
+      When the client negotiates up to "sasl", sending every stream header as:
         """
         <?xml version='1.0'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0' from='nobody@{domain}'>
         """
-      Then the client receives nothing
+      And the client requests the resource "conf-from"
+      Then the client is bound to a full JID of its account
 
     @req:core-4.4-8 @SHOULD @c2s
     Scenario: an 'id' on the client's stream header is silently ignored
@@ -216,7 +217,7 @@ Feature: 4.4 Stream Attributes
         """
         <?xml version='1.0'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='0.10'>
         """
-      Then the server answers with version "0.10" or closes the stream with <unsupported-version/>
+      Then the server answers with version "0.10", with or without stream features, or closes the stream with <unsupported-version/>
 
     @req:core-4.4.1-2 @MUST @c2s
     Scenario: a version with leading zeros is read as 1.0

@@ -5,7 +5,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
 
   Rule: 8.3 steps 2-4: the stream and the validation request
 
-    @req:core-8.3-2 @req:core-8.1-7 @MUST @s2s
+    @req:core-8.3-2 @MUST @s2s
     Scenario: a dialback namespace other than jabber:server:dialback gets <invalid-namespace/>
       "If the namespace name is incorrect, then the Receiving Server MUST generate an
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
@@ -32,7 +32,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         """
       Then the target closes the peer's stream with <host-unknown/>
 
-    @req:core-8.3-19 @req:core-8.1-7 @MUST @s2s
+    @req:core-8.3-19 @MUST @s2s
     Scenario: a validation request for a host the target does not serve gets <host-unknown/>
       "If the value of the 'to' address does not match a hostname recognized by the Receiving
       Server, then the Receiving Server MUST generate a `<host-unknown/>` stream error condition
@@ -122,7 +122,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
 
   Rule: 8.3 after validation: every stanza is addressed, and from a validated domain
 
-    @req:core-8.3-26 @req:core-9.1.2-8 @req:core-9.1.2-10 @MUST @s2s
+    @req:core-8.3-26 @req:core-9.1.2-8 @MUST @s2s
     Scenario: a stanza without 'from' over a validated connection gets <improper-addressing/>
       "a server MUST verify that all XML stanzas received from the other server include a
       'from' attribute and a 'to' attribute; if a stanza does not meet this restriction, the
@@ -139,7 +139,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         """
       Then the target closes the peer's stream with <improper-addressing/>
 
-    @req:core-9.1.1-2 @req:core-10.1-2 @MUST @s2s
+    @req:core-9.1.1-2 @MUST @s2s
     Scenario: a stanza without 'to' over a validated connection gets <improper-addressing/>
       "In the 'jabber:server' namespace, a stanza MUST possess a 'to' attribute; if a server
       receives a stanza that does not meet this restriction, it MUST generate an
@@ -155,7 +155,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         """
       Then the target closes the peer's stream with <improper-addressing/>
 
-    @req:core-8.3-27 @req:core-9.1.2-9 @req:core-9.1.2-10 @MUST @s2s
+    @req:core-8.3-27 @req:core-9.1.2-9 @MUST @s2s
     Scenario: a stanza from a domain not validated on the connection gets <invalid-from/>
       "a server MUST verify that the 'from' attribute of stanzas received from the other server
       includes a validated domain for the stream; if a stanza does not meet this restriction,
@@ -231,3 +231,46 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
       Then the target closes the stream of its connection to the peer with <invalid-namespace/>
+
+  Rule: whatever the condition, an error ends the stream and the TCP connection
+
+    @req:core-8.1-7 @MUST @s2s
+    Scenario: an error during dialback negotiation ends the stream and the TCP connection
+      "Any error that occurs during dialback negotiation MUST be considered a stream error,
+      resulting in termination of the stream and of the underlying TCP connection." Any
+      condition is accepted here; the scenarios above decide which one the draft names.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}" for "no-such-host.invalid"
+      Then the target closes the peer's stream with any stream error
+
+    @req:core-9.1.2-10 @MUST @s2s
+    Scenario: a stanza without 'from' over s2s ends the stream and the TCP connection
+      "Both of these conditions MUST result in closing of the stream and termination of the
+      underlying TCP connection; this helps to prevent a denial of service attack launched from
+      a rogue server." Any condition is accepted here; the scenario above decides its name.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <message to='nobody@{domain}' id='s2s-nofrom-2' type='chat'><body>no from</body></message>
+        """
+      Then the target closes the peer's stream with any stream error
+
+    @req:core-10.1-2 @MUST @s2s
+    Scenario: a stanza without 'to' over s2s is refused and the connection ended
+      "Because all stanzas received from other servers MUST possess a 'to' attribute, this rule
+      applies only to stanzas received from a registered entity": a server must not treat a
+      peer's stanza without 'to' as addressed to itself. Any stream error that ends the
+      connection is accepted here; the scenario above decides the condition's name.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <iq from='someone@{peer-domain}/x' id='s2s-noto-2' type='get'><ping xmlns='urn:xmpp:ping'/></iq>
+        """
+      Then the target closes the peer's stream with any stream error

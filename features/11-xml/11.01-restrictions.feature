@@ -84,6 +84,19 @@ Feature: 11.1 Restrictions
       Then the server sends no stream features
 
     @req:core-11.1-3 @MUST @c2s
+    Scenario: an external DTD subset is never fetched
+      "... MUST ignore the data." The header names an external DTD subset on a listener the
+      target can reach (`{trap}`); a connection to it means the server processed the DTD. The
+      reaction itself is judged by the DOCTYPE rows below.
+      Given a trap listener the target can reach
+      And a client connected to the target
+      When the client opens a stream naming the trap listener:
+        """
+        <?xml version='1.0'?><!DOCTYPE stream:stream SYSTEM 'http://{trap}/conformance.dtd'><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then nothing connected to the trap listener
+
+    @req:core-11.1-3 @MUST @c2s
     Scenario: an undeclared entity reference is never expanded or passed on
       "... MUST ignore the data." The message is dropped with its stream (the reference is also
       not well-formed, 11.3), or delivered with the reference ignored; the reference delivered as

@@ -46,3 +46,15 @@ Feature: 11.5 Character Encoding
         <message to='{recipient}' id='enc-1' type='chat'><body>café</body></message>
         """
       Then the recipient never receives the text "café"
+
+    @req:core-11.5-2 @MUST_NOT @c2s
+    Scenario: a stream sent in UTF-16 is not served
+      "Implementations MUST NOT attempt to use any other encoding." The header is sent in
+      UTF-16LE with a byte order mark (the bytes below, encoded so). Any stream error, a close
+      or silence pass (named); stream features mean the server read UTF-16.
+      Given a client connected to the target
+      When the client sends, encoded as "UTF-16LE with BOM":
+        """
+        <?xml version='1.0'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>
+        """
+      Then the server sends no stream features

@@ -73,23 +73,41 @@ const SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const AUTH_RE = /<(?:[\w.-]+:)?auth\b[^>]*\bmechanism=(['"])([^'"]*)\1[^>]*>/;
 const SASL_END_RE = /<(?:([\w.-]+):)?(success|failure)\b[^>]*?(\/>|>)/;
 
-/** Where a SASL <success>/<failure> ends in `text`, and what it said; undefined when there is none. */
-function saslEnd(text: string): { end: number; result: string } | undefined {
-  const m = SASL_END_RE.exec(text);
-  if (!m) return undefined;
-  if (m[0].includes('xmlns') && !m[0].includes(SASL_NS)) return undefined;
-  const local = m[2]!;
-  const prefix = m[1] ? `${m[1]}:` : '';
-  let end = m.index + m[0].length;
-  let inner = '';
-  if (m[3] === '>') {
-    const close = text.indexOf(`</${prefix}${local}>`, end);
-    if (close < 0) return { end: text.length, result: local };
-    inner = text.slice(end, close);
-    end = close + `</${prefix}${local}>`.length;
+/**
+ * The first SASL <success>/<failure> received at or after line `from`: the line and offset where
+ * it ends (it may be split over several received segments), and what it said.
+ */
+function saslEnd(lines: Array<{ dir: Direction; text: string }>, from: number): { line: number; end: number; result: string } | undefined {
+  // the received text from `from` on, as one string, with where each line begins in it
+  const idx: number[] = [];
+  const starts: number[] = [];
+  let joined = '';
+  for (let j = from; j < lines.length; j++) {
+    if (lines[j]!.dir !== 'recv') continue;
+    idx.push(j);
+    starts.push(joined.length);
+    joined += lines[j]!.text;
   }
-  const condition = local === 'failure' ? /<([\w-]+)[\s/>]/.exec(inner.replace(/<text\b[\s\S]*?(<\/text>|\/>)/g, ''))?.[1] : undefined;
-  return { end, result: condition ? `failure:${condition}` : local };
+  const re = new RegExp(SASL_END_RE.source, 'g');
+  for (let m = re.exec(joined); m; m = re.exec(joined)) {
+    if (m[0].includes('xmlns') && !m[0].includes(SASL_NS)) continue;
+    const local = m[2]!;
+    const prefix = m[1] ? `${m[1]}:` : '';
+    let end = m.index + m[0].length;
+    let inner = '';
+    if (m[3] === '>') {
+      const closeTag = `</${prefix}${local}>`;
+      const close = joined.indexOf(closeTag, end);
+      inner = joined.slice(end, close < 0 ? joined.length : close);
+      end = close < 0 ? joined.length : close + closeTag.length;
+    }
+    const condition = local === 'failure' ? /<([\w-]+)[\s/>]/.exec(inner.replace(/<text\b[\s\S]*?(<\/text>|\/>)/g, ''))?.[1] : undefined;
+    // the line holding the last character of the element
+    let k = starts.length - 1;
+    while (k > 0 && starts[k]! >= end) k--;
+    return { line: idx[k]!, end: end - starts[k]!, result: condition ? `failure:${condition}` : local };
+  }
+  return undefined;
 }
 
 /**
@@ -112,15 +130,9 @@ export function stepsOf(lines: Array<{ dir: Direction; text: string }>): Step[] 
     if (line.dir === 'sent') {
       const auth = AUTH_RE.exec(line.text);
       if (auth) {
-        // find the end of the exchange: the first <success/> or <failure/> received after it
-        let j = i + 1;
-        let end: { end: number; result: string } | undefined;
-        for (; j < lines.length; j++) {
-          if (lines[j]!.dir !== 'recv') continue;
-          end = saslEnd(lines[j]!.text);
-          if (end) break;
-        }
-        const last = end ? j : lines.length - 1;
+        // the end of the exchange: the first <success/> or <failure/> received after it
+        const end = saslEnd(lines, i + 1);
+        const last = end ? end.line : lines.length - 1;
         const range = lines.slice(i, last + 1);
         if (range.some((l) => l.dir !== 'note' && l.text.includes(REDACTED))) {
           const before = line.text.slice(0, auth.index);

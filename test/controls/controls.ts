@@ -11,6 +11,7 @@ import { controls as addressing } from './sections/03-addressing.ts';
 import { controls as binding } from './sections/07-binding.ts';
 import { controls as stanzas } from './sections/09-stanzas.ts';
 import { controls as routing } from './sections/10-routing.ts';
+import { controls as xml } from './sections/11-xml.ts';
 
 export interface Control {
   scenario: string;
@@ -24,7 +25,7 @@ export interface Control {
 
 
 /** One file per section under sections/, so that each section's controls live beside each other. */
-export const CONTROLS: Control[] = [...streams, ...dialback, ...tls, ...sasl, ...addressing, ...binding, ...stanzas, ...routing];
+export const CONTROLS: Control[] = [...streams, ...dialback, ...tls, ...sasl, ...addressing, ...binding, ...stanzas, ...routing, ...xml];
 
 /**
  * Scenarios the controls' target (the embedded Prosody) cannot exercise at all (it offers no

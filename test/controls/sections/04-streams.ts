@@ -3,6 +3,12 @@ import type { Control } from '../controls.ts';
 
 const HEADER = /<stream:stream\b[^>]*>/g;
 const inHeader = (fn: (h: string) => string) => (t: string) => t.replace(HEADER, fn);
+/** rewrite the start tag of the stanza <name id='id'> */
+const inStartTag = (name: string, id: string, fn: (tag: string) => string) => (t: string) =>
+  t.replace(new RegExp(`<${name}\\b[^>]*\\bid='${id}'[^>]*>`, 'g'), fn);
+const ERR = (cond: string) => `<stream:error><${cond} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`;
+const FEATURES = /<stream:features>[\s\S]*?<\/stream:features>|<stream:features\/>/;
+let counter = 0;
 
 export const controls: Control[] = [
   {
@@ -131,5 +137,241 @@ export const controls: Control[] = [
     change: 'repair: <not-well-formed/> (RFC 6120) renamed <xml-not-well-formed/> (RFC 3920)',
     expect: 'passed',
     mutation: { toClient: (t) => t.replace('<not-well-formed ', '<xml-not-well-formed ') },
+  },
+  // ---- 4.1 ----
+  {
+    scenario: 'the server answers an initial stream header with a response stream header',
+    change: 'the text declaration and the response stream header are removed',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<\?xml[^>]*\?>/g, '').replace(HEADER, '') },
+  },
+  {
+    scenario: "the server replies to a client's stream header with a stream of its own",
+    change: 'the text declaration and the response stream header are removed',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<\?xml[^>]*\?>/g, '').replace(HEADER, '') },
+  },
+  {
+    scenario: "the server ends the TCP connection after the client's closing tag",
+    change: 'the TCP connection is held open after the target closes it',
+    expect: 'failed',
+    mutation: { holdOpen: true },
+  },
+  {
+    scenario: 'a message with an extension child reaches the recipient intact',
+    change: "the <x xmlns='urn:example:conformance'/> child is stripped on delivery",
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<x\b[^>]*urn:example:conformance[^>]*>[\s\S]*?<\/x>/g, '') },
+  },
+  {
+    scenario: 'fifty pipelined messages all reach the recipient',
+    change: 'the message burst-17 is dropped on delivery',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<message\b[^>]*id='burst-17'[\s\S]*?<\/message>/g, '') },
+  },
+  // ---- 4.3 ----
+  {
+    scenario: 'an IQ sent before SASL is not answered with a result',
+    change: "the answer to the unauthenticated IQ becomes type='result'",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => (c.authenticated ? t : t.replace(/<iq\b[^>]*id='early-iq'[^>]*\/>|<iq\b[^>]*id='early-iq'[^>]*>[\s\S]*?<\/iq>/g, "<iq type='result' id='early-iq'/>")),
+    },
+  },
+  {
+    scenario: 'SASL is offered once TLS is negotiated',
+    change: '<mechanisms/> removed from the stream features',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<mechanisms\b[\s\S]*?<\/mechanisms>/g, '') },
+  },
+  {
+    scenario: 'STARTTLS is offered on a new stream',
+    change: '<starttls/> removed from the stream features',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<starttls\b[^>]*\/>|<starttls\b[\s\S]*?<\/starttls>/g, '') },
+  },
+  // ---- 4.4 ----
+  {
+    scenario: "the response header carries no 'to' even when the client's header has a 'from'",
+    change: "repair: the 'to' echoing the client's 'from' is removed from the response header",
+    expect: 'passed',
+    mutation: { toClient: inHeader((h) => h.replace(/ to='[^']*'/, '')) },
+  },
+  {
+    scenario: "every successful response header's 'from' is the served domain, also after TLS and SASL",
+    change: "the response header after SASL carries from='elsewhere.test'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.authenticated ? inHeader((h) => h.replace(/from='[^']*'/, "from='elsewhere.test'"))(t) : t) },
+  },
+  {
+    scenario: "a 'from' on the client's stream headers is silently ignored",
+    change: "a header carrying from='nobody@...' is answered with <invalid-from/> and the connection closed",
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c) => {
+        if (!/<stream:stream\b[^>]*from='nobody@/.test(t)) return t;
+        c.toClient(`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='x1' from='target.test' version='1.0'>${ERR('invalid-from')}`);
+        setImmediate(() => c.end());
+        return '';
+      },
+    },
+  },
+  {
+    scenario: "an 'id' on the client's stream header is silently ignored",
+    change: "the response header adopts id='client-chosen-id'",
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => h.replace(/ id='[^']*'/, " id='client-chosen-id'")) },
+  },
+  {
+    scenario: 'stream ids neither repeat nor follow a counter',
+    change: "every response header's id becomes conf-<n> from a counter",
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => h.replace(/ id='[^']*'/, () => ` id='conf-${++counter}'`)) },
+  },
+  {
+    scenario: 'stream ids carry at least 48 bits of estimated entropy',
+    change: "every response header's id becomes 4 random hex digits",
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => h.replace(/ id='[^']*'/, () => ` id='${Math.floor(Math.random() * 0x10000).toString(16).padStart(4, 'a')}'`)) },
+  },
+  {
+    scenario: 'a client header without xml:lang gets the default language on the response header',
+    change: 'xml:lang removed from the response header',
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => h.replace(/ xml:lang='[^']*'/, '')) },
+  },
+  {
+    scenario: "the client's xml:lang becomes the response stream's default",
+    change: "repair: the response header answers the client's xml:lang='fr'",
+    expect: 'passed',
+    mutation: { toClient: inHeader((h) => h.replace(/ xml:lang='[^']*'/, " xml:lang='fr'")) },
+  },
+  {
+    scenario: "a stanza's own xml:lang reaches the recipient unchanged",
+    change: "xml:lang removed from the message lang-1 on delivery",
+    expect: 'failed',
+    mutation: { toClient: inStartTag('message', 'lang-1', (tag) => tag.replace(/ xml:lang='[^']*'/, '')) },
+  },
+  {
+    scenario: "a stanza without xml:lang gets the sender's stream default",
+    change: "xml:lang removed from the message lang-3 on delivery",
+    expect: 'failed',
+    mutation: { toClient: inStartTag('message', 'lang-3', (tag) => tag.replace(/ xml:lang='[^']*'/, '')) },
+  },
+  {
+    scenario: 'every xml:lang the server sends is an RFC 3066 language tag',
+    change: "the response header's xml:lang becomes 'en_GB' (an NMTOKEN, not RFC 3066)",
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => h.replace(/ xml:lang='[^']*'/, " xml:lang='en_GB'")) },
+  },
+  {
+    scenario: 'a client announcing version 0.10 gets 0.10 back or <unsupported-version/>',
+    change: "repair: the response header answers version='0.10'",
+    expect: 'passed',
+    mutation: { toClient: inHeader((h) => h.replace(/version='[^']*'/, "version='0.10'")) },
+  },
+  {
+    scenario: 'a version with leading zeros is read as 1.0',
+    change: 'the stream features are replaced by <unsupported-version/> and </stream:stream>',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(FEATURES, ERR('unsupported-version')) },
+  },
+  {
+    scenario: 'the server never sends a version with leading zeros',
+    change: "every response header carries version='01.0'",
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => h.replace(/version='[^']*'/, "version='01.0'")) },
+  },
+  {
+    scenario: 'a header without version is answered without version',
+    change: "version='1.0' added to the response header",
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => (h.includes('version=') ? h : h.replace('<stream:stream', "<stream:stream version='1.0'"))) },
+  },
+  {
+    scenario: 'a client without version is not offered version-1.0 stream features',
+    change: 'repair: the stream features are dropped',
+    expect: 'passed',
+    mutation: { toClient: (t) => t.replace(FEATURES, '') },
+  },
+  // ---- 4.7 ----
+  {
+    scenario: "a stream header without 'to' that is refused names the authoritative host",
+    change: "repair: from='target.test' added to the response header",
+    expect: 'passed',
+    mutation: { toClient: inHeader((h) => (h.includes(' from=') ? h : h.replace('<stream:stream', "<stream:stream from='target.test'"))) },
+  },
+  {
+    scenario: "a stream error's <text/> is qualified by the streams namespace",
+    change: "the stream error's <text/> moves to urn:example:wrong",
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace("<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'", "<text xmlns='urn:example:wrong'") },
+  },
+  {
+    scenario: "a stream error's <text/> carries xml:lang",
+    change: "repair: xml:lang='en' added to the stream error's <text/>",
+    expect: 'passed',
+    mutation: { toClient: (t) => t.replace("<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'", "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams' xml:lang='en'") },
+  },
+  {
+    scenario: 'application-specific error children are in an application namespace',
+    change: "the namespace of <stanza-too-big/> is removed (it falls into jabber:client)",
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace("<stanza-too-big xmlns='urn:xmpp:errors'/>", '<stanza-too-big/>') },
+  },
+  {
+    scenario: 'an application-specific condition comes with a defined condition',
+    change: '<policy-violation/> removed, leaving <stanza-too-big/> alone',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(/<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/, '') },
+  },
+  {
+    scenario: '<undefined-condition/> comes only with an application-specific condition',
+    change: '<unsupported-stanza-type/> renamed <undefined-condition/>, with no application-specific child',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<undefined-condition ') },
+  },
+  {
+    scenario: 'an unknown first-level element in another namespace is ignored or refused with <unsupported-stanza-type/>',
+    change: '<unsupported-stanza-type/> renamed <undefined-condition/>',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<undefined-condition ') },
+  },
+  {
+    scenario: 'an unknown jabber:client first-level element is ignored or refused with <unsupported-stanza-type/>',
+    change: '<unsupported-stanza-type/> renamed <undefined-condition/>',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<undefined-condition ') },
+  },
+  {
+    scenario: 'an IQ get without a child is ignored or refused with <invalid-xml/>',
+    change: 'the IQ u3 is answered with <host-unknown/> and the connection closed',
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c) => {
+        if (!t.includes("id='u3'")) return t;
+        c.toClient(ERR('host-unknown'));
+        setImmediate(() => c.end());
+        return '';
+      },
+    },
+  },
+  {
+    scenario: 'an unprefixed stream element is served or refused with a namespace condition',
+    change: 'the stream features are replaced by <host-unknown/> and </stream:stream>',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(FEATURES, ERR('host-unknown')) },
+  },
+  {
+    scenario: "a stream prefix other than 'stream:' is served or refused with <bad-namespace-prefix/>",
+    change: 'the stream features are replaced by <host-unknown/> and </stream:stream>',
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace(FEATURES, ERR('host-unknown')) },
+  },
+  {
+    scenario: 'a stream declared in ISO-8859-1 is served or refused with <unsupported-encoding/>',
+    change: 'repair: <not-well-formed/> renamed <unsupported-encoding/>',
+    expect: 'passed',
+    mutation: { toClient: (t) => t.replace('<not-well-formed ', '<unsupported-encoding ') },
   },
 ];

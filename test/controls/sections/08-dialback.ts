@@ -263,4 +263,22 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(/<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/, '') : t) },
   },
+  {
+    scenario: 'an error during dialback negotiation ends the stream and the TCP connection',
+    change: "the target's stream error and closing tag are dropped and the connection held open",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<stream:error>[\s\S]*?<\/stream:error>/, '').replace('</stream:stream>', '') : t), holdOpen: true },
+  },
+  {
+    scenario: "a stanza without 'from' over s2s ends the stream and the TCP connection",
+    change: "the target's closing tag is dropped and the connection held open",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace('</stream:stream>', '') : t), holdOpen: true },
+  },
+  {
+    scenario: "a stanza without 'to' over s2s is refused and the connection ended",
+    change: "the target's stream error is dropped and the connection held open",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<stream:error>[\s\S]*?<\/stream:error>/, '').replace('</stream:stream>', '') : t), holdOpen: true },
+  },
 ];
