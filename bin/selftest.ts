@@ -65,6 +65,17 @@ await part('negative controls (npm run controls)', async () => {
   return code === 0 ? undefined : `controls exited ${code}`;
 });
 
+await part('hostile targets (npm run hostile)', async () => {
+  const code = await run(process.execPath, ['--import', 'tsx', 'test/hostile/run.ts']);
+  return code === 0 ? undefined : `hostile exited ${code}`;
+});
+
+await part('cross-target matrix (npm run matrix)', async () => {
+  const files = RUNS.map(([t, p]) => path.join(ROOT, 'reports', `selftest-${t}-${p}`, 'compliance.json')).filter((f) => fs.existsSync(f));
+  const code = await run(process.execPath, ['--import', 'tsx', 'bin/matrix.ts', ...files]);
+  return code === 0 ? undefined : `matrix exited ${code}`;
+});
+
 /** Every password of every embedded target's accounts, and their PLAIN base64 forms, searched for under reports/. */
 function leakedSecrets(dir: string): string[] {
   const needles: string[] = [];

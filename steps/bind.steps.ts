@@ -1,6 +1,7 @@
 // Resource binding vocabulary (RFC 3920 section 7): request a resource, none, or a malformed one;
 // read the server's answer with every outcome the text allows.
-import { Given, When, Then } from '@cucumber/cucumber';
+import { When, Then } from '@cucumber/cucumber';
+import { Given } from '../support/given.ts';
 import type { XmppWorld } from '../support/world.ts';
 import type { Stage } from '../support/peer/client.ts';
 import { nextId } from '../support/peer/client.ts';

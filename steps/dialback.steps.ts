@@ -1,10 +1,11 @@
 // Server-to-server vocabulary: the suite as originating, receiving and authoritative server
 // (RFC 3920 8), and the ledger that makes directionality (4.2) a checked fact.
-import { Given, When, Then } from '@cucumber/cucumber';
+import { When, Then } from '@cucumber/cucumber';
+import { Given } from '../support/given.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS, type XmlElement } from '../support/wire/element.ts';
 import { failed } from '../support/errors.ts';
-import { newKey, verifyWithTarget } from '../support/peer/server.ts';
+import { newKey, verifyWithTarget, isStanza } from '../support/peer/server.ts';
 import { nextId } from '../support/peer/client.ts';
 import { notApplicable } from '../support/hooks.ts';
 
@@ -187,6 +188,40 @@ Then('the message {string} never reaches the recipient', async function (this: X
   const r = this.client('recipient');
   const proof = await r.stream.expectNothing(true, this.cfg.domain, `no delivery of message '${id}'`);
   this.outcome(`message '${id}' not delivered (proved by ${proof})`);
+});
+
+/** The target's answer to <db:result/>, whatever it is: validated, refused, or the connection closed. */
+Then("the target settles the peer's validation request", async function (this: XmppWorld) {
+  const s = this.peerStream();
+  const ev = await s.expect(
+    (e) => (e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream))) || e.kind.startsWith('tcp'),
+    "the target's answer to <db:result/> (a type, a stream error, or closing)",
+    this.cfg.timeouts.responseMs * 2,
+  );
+  this.outcome(`the target settled the request: ${ev.kind === 'element' ? ev.element.toString() : 'the connection closed'}`);
+});
+
+/** 8.3 step 10 (silently drop) or 4.3 (<not-authorized/> and close): either reading passes; an answer to the stanza, or a delivery, does not. */
+Then('the target drops the early stanza silently or refuses it with <not-authorized\\/>', async function (this: XmppWorld) {
+  const s = this.peerStream();
+  const ev = await s.expect(
+    (e) => (e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream))) || e.kind.startsWith('tcp'),
+    "the target's answer to <db:result/>",
+    this.cfg.timeouts.responseMs * 2,
+  );
+  const entry = this.ledger.entries.find((x) => x.stream === s);
+  const answers = (entry?.received ?? []).filter((x) => isStanza(x));
+  if (answers.length) failed(`the early stanza was answered, not dropped: ${answers.map(String).join(' ')} (8.3 step 10: SHOULD be silently dropped; 4.3: or a <not-authorized/> stream error)`);
+  if (ev.kind === 'element' && ev.element.is('error', NS.stream)) {
+    const cond = ev.element.elements().find((c) => c.ns === NS.streams && c.local !== 'text')?.local;
+    if (cond !== 'not-authorized') failed(`the target refused the early stanza with <${cond}/>; 4.3 names <not-authorized/> and 8.3 silent dropping`);
+    this.outcome('refused with <not-authorized/> and the stream closed: the reading of 4.3');
+    return;
+  }
+  if (ev.kind !== 'element') failed('the target closed the connection without a stream error (neither 8.3 step 10 nor 4.3)');
+  // validated or refused: the early stanza was dropped without an answer; make sure nothing follows
+  await s.expectNothing(false, this.cfg.domain, 'no answer to the early stanza');
+  this.outcome(`dropped silently, then ${ev.element}: the reading of 8.3 step 10`);
 });
 
 Then("the target answered nothing on the peer's connection but the validation", function (this: XmppWorld) {

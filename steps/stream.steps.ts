@@ -1,6 +1,7 @@
 // Stream vocabulary: open, send raw bytes, stream headers, features, stream errors, closing.
 // Each step parses its phrase and calls the peer; none touches a socket or a parser.
-import { Given, When, Then } from '@cucumber/cucumber';
+import { When, Then } from '@cucumber/cucumber';
+import { Given } from '../support/given.ts';
 import type { XmppWorld } from '../support/world.ts';
 import type { Stage } from '../support/peer/client.ts';
 import { NS, type XmlElement } from '../support/wire/element.ts';
@@ -225,6 +226,13 @@ function judgeCondition(error: XmlElement, allowed: string[], why: string): stri
 
 Given('a client connected to the target as {role}', async function (this: XmppWorld, role: string) {
   await this.newClient(role);
+});
+
+/** The negotiation itself is under test (the headers and features the server sends on the way): a When, so that what goes wrong is a verdict. */
+When('{role} negotiates up to {stage}', async function (this: XmppWorld, role: string, stage: Stage) {
+  const c = this.clients.get(role) ?? (await this.newClient(role));
+  await c.negotiate(stage);
+  this.outcome(`negotiated up to "${stage}"; stream ids ${c.streamIds.join(', ')}`);
 });
 
 When('{role} negotiates up to {stage}, sending every stream header as:', async function (this: XmppWorld, role: string, stage: Stage, bytes: string) {
@@ -475,4 +483,11 @@ Then('the server answers with version {string}, with or without stream features,
   const v = h.attr('version');
   if (v !== version) failed(`expected the response stream header to carry version='${version}' (the lower of the two versions, major and minor compared as integers) or a stream error ${conds(conditions)}; it carries ${v === undefined ? 'no version' : `version='${v}'`}`);
   this.outcome(`answered with version='${v}' (4.4.1, the lower version)${r.kind === 'features' ? ', with stream features' : ''}`);
+});
+
+Then('the stream features do not offer session establishment', function (this: XmppWorld) {
+  const f = (this.memo.get('features') as XmlElement | undefined) ?? this.client().features;
+  if (!f) failed('no stream features were received');
+  if (f.child('session', NS.session)) failed(`session establishment (RFC 3921 3) is offered before authentication: ${f}`);
+  this.outcome('no <session/> before SASL');
 });

@@ -1,6 +1,7 @@
 // XML usage vocabulary (RFC 3920 section 11): checks over everything the target wrote, bytes in
 // another encoding, restricted XML. Each step parses its phrase and calls support/peer/observe.ts.
-import { After, Given, When, Then, defineParameterType } from '@cucumber/cucumber';
+import { After, When, Then, defineParameterType } from '@cucumber/cucumber';
+import { Given } from '../support/given.ts';
 import net from 'node:net';
 import type { XmppWorld } from '../support/world.ts';
 import { NS } from '../support/wire/element.ts';

@@ -180,7 +180,8 @@ export function peakRssKb(pids: number[]): number {
 
 /**
  * Resolve when every account logs in (c2s stream, TLS per policy, SASL, bind); retry while the
- * server is still coming up; fail with the last reason when `dead()` names a reason or the bound passes.
+ * server is still coming up; fail when `dead()` says a process has gone (e.g. 'jabberd2-sm exited with
+ * code 1') or, with the last reason seen, when the bound passes.
  */
 export async function waitForLogin(cfg: Config, ms: number, what: string, dead: () => string | undefined): Promise<void> {
   const started = Date.now();
@@ -199,7 +200,7 @@ export async function waitForLogin(cfg: Config, ms: number, what: string, dead: 
   const loop = async () => {
     while (!over) {
       const why = dead();
-      if (why) throw new Error(`${what} ${why} before its accounts could log in`);
+      if (why) throw new Error(`${why} before the accounts could log in to ${what}`);
       const results = await Promise.allSettled(cfg.accounts.map(login));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (!failure) return Date.now() - started;

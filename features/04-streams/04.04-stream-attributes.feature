@@ -1,6 +1,10 @@
 Feature: 4.4 Stream Attributes
   The response stream header the server sends to a client: 'from', 'id', 'version' and the
   attributes the receiving entity should leave out.
+  Not covered: core-4.4-5 ("The 'id' attribute SHOULD be used only in the XML stream header
+  from the receiving entity"): only an initiating entity's header can break it, and on a
+  client-to-server connection that is the client's; the server's id is judged by core-4.4-6/-7,
+  and what it does with a client's id by core-4.4-8.
 
   Rule: 4.4 the 'from' of the response stream names the host granting access
 
@@ -41,7 +45,7 @@ Feature: 4.4 Stream Attributes
       "... MUST be set to a hostname serviced by the receiving entity that is granting access to
       the initiating entity." Every response header of the connection: the first, after TLS and
       after SASL.
-      Given a client that negotiated up to "sasl"
+      When the client negotiates up to "sasl"
       Then every response stream header's "from" is the target's domain
 
     @req:core-4.4-4 @SHOULD @c2s
@@ -235,7 +239,7 @@ Feature: 4.4 Stream Attributes
     @req:core-4.4.1-2 @MUST_NOT @c2s
     Scenario: the server never sends a version with leading zeros
       "Leading zeros ... MUST NOT be sent." Every response header of the connection.
-      Given a client that negotiated up to "sasl"
+      When the client negotiates up to "sasl"
       Then the response stream header's version, if any, has no leading zero
 
     @req:core-4.4.1-8 @SHOULD_NOT @c2s

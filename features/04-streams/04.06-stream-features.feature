@@ -20,3 +20,11 @@ Feature: 4.6 Stream Features
     advertised before the relevant security features have been negotiated."
     Given a client that negotiated up to "tls"
     Then the stream features do not offer resource binding
+
+  @req:core-4.6-3 @SHOULD_NOT @c2s
+  Scenario: session establishment is not offered before authentication
+    The same sentence for the other non-security feature a c2s server announces:
+    `<session xmlns='urn:ietf:params:xml:ns:xmpp-session'/>` (RFC 3921 3) SHOULD NOT be among the
+    features advertised before TLS and SASL have been negotiated.
+    Given a client that negotiated up to "tls"
+    Then the stream features do not offer session establishment

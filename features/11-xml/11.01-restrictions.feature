@@ -35,7 +35,7 @@ Feature: 11.1 Restrictions
       Then everything the server sent holds no comment, processing instruction, DTD or entity reference
 
     @req:core-11.1-2 @MUST @c2s
-    Scenario: '<' and '&' are escaped in what the server relays
+    Scenario: less-than and ampersand are escaped in what the server relays
       "... character data or attribute values containing unescaped characters that map to the
       predefined entities ...; such characters MUST be escaped". XML itself requires it for
       `<` and `&`.
@@ -52,7 +52,7 @@ Feature: 11.1 Restrictions
       And everything the server sent escapes less-than and ampersand
 
     @req:core-11.1-2 @MUST @c2s
-    Scenario: '>', ''' and '"' are escaped in what the server relays
+    Scenario: greater-than, apostrophe and quotation mark are escaped in what the server relays
       The same sentence, read literally: 11.1 names all five predefined entities (so does RFC
       6120 11.1), while XML itself requires only `<`, `&` and the delimiting quote. A raw `>`
       in character data or an attribute value, or a raw non-delimiting quote, fails here.

@@ -8,7 +8,7 @@ Feature: 11.2 XML Namespace Names and Prefixes
     Scenario: every response header declares the streams namespace
       "A streams namespace declaration is REQUIRED in all XML stream headers." Every header of
       the connection: the first, after TLS and after SASL.
-      Given a client that negotiated up to "sasl"
+      When the client negotiates up to "sasl"
       Then everything the server sent declares the streams namespace on every stream header
 
     @req:core-11.2.1-1 @REQUIRED @c2s
@@ -26,7 +26,7 @@ Feature: 11.2 XML Namespace Names and Prefixes
     Scenario: every response header uses the streams namespace name
       "The name of the streams namespace MUST be 'http://etherx.jabber.org/streams'." Every
       header of the connection.
-      Given a client that negotiated up to "sasl"
+      When the client negotiates up to "sasl"
       Then everything the server sent declares the streams namespace on every stream header
 
     @req:core-11.2.1-3 @MUST @c2s
@@ -56,14 +56,14 @@ Feature: 11.2 XML Namespace Names and Prefixes
     @req:core-11.2.2-1 @REQUIRED @c2s
     Scenario: every response header declares a default namespace
       "A default namespace declaration is REQUIRED and is used in all XML streams". Every header.
-      Given a client that negotiated up to "sasl"
+      When the client negotiates up to "sasl"
       Then everything the server sent declares a default namespace on every stream header
 
     @req:core-11.2.2-2 @MUST @c2s
     Scenario: every response header's default namespace is jabber:client
       "This namespace declaration MUST be the same for the initial stream and the response
       stream". The client's headers all declare jabber:client.
-      Given a client that negotiated up to "sasl"
+      When the client negotiates up to "sasl"
       Then everything the server sent declares jabber:client as the default namespace of every stream header
 
     @req:core-11.2.2-2 @MUST @c2s

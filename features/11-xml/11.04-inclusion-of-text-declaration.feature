@@ -7,7 +7,7 @@ Feature: 11.4 Inclusion of Text Declaration
     Scenario: every response stream header is preceded by a text declaration
       "Implementations SHOULD send a text declaration before sending a stream header." Every
       header of the connection.
-      Given a client that negotiated up to "session"
+      When the client negotiates up to "session"
       Then everything the server sent puts a text declaration before every stream header
 
     @req:core-11.4-2 @MUST @c2s
@@ -15,8 +15,8 @@ Feature: 11.4 Inclusion of Text Declaration
       "Applications MUST follow the rules in [XML] regarding the circumstances under which a
       text declaration is included." XML: only at the very start of a document, which here is
       the start of each stream (a restart begins a new one).
-      Given a client that negotiated up to "session"
-      When the client sends an IQ ping to the server
+      When the client negotiates up to "session"
+      And the client sends an IQ ping to the server
       Then everything the server sent puts text declarations only at the start of a stream
 
     @req:core-11.4-2 @MUST @c2s

@@ -32,7 +32,6 @@ export const driver: TargetDriver = {
   name: 'ejabberd',
   packages: ['ejabberd'],
   binary: 'ejabberdctl',
-  requires: ['setpriv'],
   async start(cfg: Config, profile: Profile, runDir: string): Promise<RunningTarget> {
     const t0 = Date.now();
     const { uid, gid } = ids(USER);
@@ -105,7 +104,7 @@ export const driver: TargetDriver = {
         { milliseconds: 30_000, message: `ejabberdctl register did not finish within 30000 ms: see ${shown}` },
       );
       const registered = Date.now() - t1;
-      await waitForLogin(cfg, 15_000, 'ejabberd', () => (wrapper.exitCode !== null ? `exited with code ${wrapper.exitCode}` : undefined));
+      await waitForLogin(cfg, 15_000, 'ejabberd', () => (wrapper.exitCode !== null ? `ejabberd exited with code ${wrapper.exitCode}` : undefined));
       peak = peakRssKb(all());
       log(`ejabberd (wrapper ${wrapperPid}, beam.smp ${beam}) up in ${up} ms, ${cfg.accounts.length} accounts registered in ${registered} ms, ready ${Date.now() - t0} ms after start; RSS ${(peak / 1024).toFixed(1)} MB`);
     } catch (e) {

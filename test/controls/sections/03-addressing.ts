@@ -6,7 +6,7 @@ const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const JID = /<jid>([^/<]*)\/([^<]*)<\/jid>/g;
 
 export const controls: Control[] = [
-  { scenario: "a node of 1024 bytes in 'to' is refused with <jid-malformed/>", change: '<jid-malformed/> becomes <item-not-found/>', expect: 'failed', mutation: renameCondition('long-1', 'item-not-found') },
+  { scenario: "a node of 1024 bytes in 'to' is refused as malformed", change: '<jid-malformed/> becomes <item-not-found/>', expect: 'failed', mutation: renameCondition('long-1', 'item-not-found') },
   {
     scenario: 'a resource of 1024 bytes is never bound',
     change: 'the bound JID carries a resource of 1024 bytes',
@@ -21,10 +21,10 @@ export const controls: Control[] = [
       toClient: (t) => t.replace(/<iq\b[^>]*\bid='dom-1'[^>]*?(?:\/>|>[\s\S]*?<\/iq>)/, `<iq type='error' id='dom-1'><error type='modify'><jid-malformed xmlns='${STANZAS_NS}'/></error></iq>`),
     },
   },
-  { scenario: 'a domain that fails Nameprep is refused with <jid-malformed/>', change: '<jid-malformed/> becomes <remote-server-not-found/>', expect: 'failed', mutation: renameCondition('dom-2', 'remote-server-not-found') },
+  { scenario: 'a domain that fails Nameprep is refused as malformed', change: '<jid-malformed/> becomes <remote-server-not-found/>', expect: 'failed', mutation: renameCondition('dom-2', 'remote-server-not-found') },
   { scenario: "a domain written in upper case is the server's own domain", change: 'the message is dropped on its way to the recipient', expect: 'failed', mutation: dropStanza('dom-3') },
-  { scenario: 'a node with a character Nodeprep prohibits is refused with <jid-malformed/>', change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('node-1', 'service-unavailable') },
-  { scenario: 'an empty node is refused with <jid-malformed/>', change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('node-2', 'service-unavailable') },
+  { scenario: 'a node with a character Nodeprep prohibits is refused as malformed', change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('node-1', 'service-unavailable') },
+  { scenario: 'an empty node is refused as malformed', change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('node-2', 'service-unavailable') },
   { scenario: 'a node written in upper case reaches the account', change: 'the message is dropped on its way to the recipient', expect: 'failed', mutation: dropStanza('node-3') },
   {
     scenario: 'two resources of one account are connected at the same time',
@@ -45,8 +45,8 @@ export const controls: Control[] = [
       };
     })(),
   },
-  { scenario: "a resource that fails Resourceprep in 'to' is refused with <jid-malformed/>", change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('res-1', 'service-unavailable') },
-  { scenario: "an empty resource after '/' is refused with <jid-malformed/>", change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('res-2', 'service-unavailable') },
+  { scenario: "a resource that fails Resourceprep in 'to' is refused as malformed", change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('res-1', 'service-unavailable') },
+  { scenario: "an empty resource after '/' is refused as malformed", change: '<jid-malformed/> becomes <service-unavailable/>', expect: 'failed', mutation: renameCondition('res-2', 'service-unavailable') },
   { scenario: 'a resource is compared after Resourceprep', change: 'the message is dropped on its way to the recipient', expect: 'failed', mutation: dropStanza('res-3') },
   {
     scenario: 'a requested resource is bound in its Resourceprep form',

@@ -374,4 +374,12 @@ export const controls: Control[] = [
     expect: 'passed',
     mutation: { toClient: (t) => t.replace('<not-well-formed ', '<unsupported-encoding ') },
   },
+  {
+    scenario: 'session establishment is not offered before authentication',
+    change: '<session/> added to the features offered before SASL',
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => (c.authenticated ? t : t.replace('</stream:features>', "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></stream:features>")),
+    },
+  },
 ];

@@ -50,13 +50,13 @@ export const controls: Control[] = [
     },
   },
   {
-    scenario: "'<' and '&' are escaped in what the server relays",
+    scenario: 'less-than and ampersand are escaped in what the server relays',
     change: "'&amp;&amp;' in the message esc-1 is delivered as a raw '&&'",
     expect: 'failed',
     mutation: { toClient: (t) => (t.includes("id='esc-1'") ? t.replace('&amp;&amp;', '&&') : t) },
   },
   {
-    scenario: "'>', ''' and '\"' are escaped in what the server relays",
+    scenario: 'greater-than, apostrophe and quotation mark are escaped in what the server relays',
     change: "'&gt;' in the message esc-2 is delivered as a raw '>'",
     expect: 'failed',
     mutation: { toClient: (t) => (t.includes("id='esc-2'") ? t.replace('3 &gt; 2', '3 > 2') : t) },
