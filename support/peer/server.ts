@@ -137,10 +137,16 @@ export class PeerListener {
 
   /** Wait, bounded, until the receiving role has decided `n` of the target's validation requests. */
   async awaitValidations(n: number, ms = this.o.cfg.timeouts.responseMs * 2): Promise<PeerListener['validations']> {
+    await this.until(() => this.validations.length >= n, ms, () => `expected the target to ask the peer's listener to validate its own connection (<db:result/>) within ${ms} ms; it did not.\n${this.o.ledger.describe()}`);
+    return this.validations;
+  }
+
+  /** Bounded wait until `done()`, re-checked whenever a connection arrives or a validation is decided. */
+  private async until(done: () => boolean, ms: number, why: () => string): Promise<void> {
     const deadline = Date.now() + ms;
-    while (this.validations.length < n) {
+    while (!done()) {
       const left = deadline - Date.now();
-      if (left <= 0) failed(`expected the target to ask the peer's listener to validate its own connection (<db:result/>) within ${ms} ms; it did not.\n${this.o.ledger.describe()}`);
+      if (left <= 0) failed(why());
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -149,7 +155,6 @@ export class PeerListener {
         });
       });
     }
-    return this.validations;
   }
 
   /** <db:verify/> requests the authoritative role answered, with the answer given */
@@ -157,18 +162,8 @@ export class PeerListener {
 
   /** Wait, bounded, until the target has opened `n` connections to the listener. */
   async awaitConnections(n: number, ms = this.o.cfg.timeouts.responseMs): Promise<XmppStream[]> {
-    const deadline = Date.now() + ms;
-    while (this.accepted.length < n) {
-      const left = deadline - Date.now();
-      if (left <= 0) failed(`expected the target to open ${n} connection(s) to the peer's listener ${this.o.cfg.peer.listen.host}:${this.o.cfg.peer.listen.port} within ${ms} ms; it opened ${this.accepted.length}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+    const { host, port } = this.o.cfg.peer.listen;
+    await this.until(() => this.accepted.length >= n, ms, () => `expected the target to open ${n} connection(s) to the peer's listener ${host}:${port} within ${ms} ms; it opened ${this.accepted.length}`);
     return this.accepted;
   }
 

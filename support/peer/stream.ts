@@ -308,6 +308,18 @@ export class XmppStream {
     return { ...(await this.awaitClose()), answered };
   }
 
+  /**
+   * RFC 3920 4.7.1 as a whole: a stream error with one of `only` (any defined condition when
+   * null), then '</stream:stream>', then the TCP connection closed. Returns the outcome line.
+   */
+  async expectStreamErrorAndClose(only: string[] | null): Promise<string> {
+    const r = await this.expectStreamError(only);
+    const how = `<${r.condition}/>${r.text ? ` (text: ${JSON.stringify(r.text.slice(0, 120))})` : ''}`;
+    if (!r.streamClosed) failed(`the target sent the stream error ${how} but did not close the stream with </stream:stream> (RFC 3920 4.7.1)`);
+    if (r.tcp === 'open') failed(`the target sent ${how} and </stream:stream> but left the TCP connection open for ${this.opts.responseMs} ms (RFC 3920 4.7.1)`);
+    return `stream error ${how}, </stream:stream>, TCP ${r.tcp === 'reset' ? 'reset' : 'closed'}`;
+  }
+
   /** Wait, bounded, for the target to end the connection. Never fails by itself: reports what happened. */
   async awaitClose(ms = this.opts.responseMs): Promise<{ streamClosed: boolean; tcp: 'closed' | 'reset' | 'open' }> {
     try {

@@ -132,14 +132,17 @@ export class Transport {
     this.socket.write(buf);
   }
 
+  /** Stop reading the plain socket: what follows on it is TLS, read by the TLS socket that wraps it. */
+  private detach(): net.Socket {
+    const raw = this.socket;
+    for (const ev of ['data', 'end', 'close', 'error']) raw.removeAllListeners(ev);
+    this.decoder = new StringDecoder('utf8');
+    return raw;
+  }
+
   /** Client side of STARTTLS (RFC 3920 5.2 step 5): the TLS handshake over the same TCP connection. */
   async upgradeToTls(opts: TlsOptions, timeoutMs: number): Promise<TlsInfo> {
-    const raw = this.socket;
-    raw.removeAllListeners('data');
-    raw.removeAllListeners('end');
-    raw.removeAllListeners('close');
-    raw.removeAllListeners('error');
-    this.decoder = new StringDecoder('utf8');
+    const raw = this.detach();
     const secure = tls.connect({
       socket: raw,
       servername: opts.servername,
@@ -180,12 +183,7 @@ export class Transport {
 
   /** Server side of STARTTLS, for connections the target opened to the peer. */
   async acceptTls(key: string, cert: string, timeoutMs: number): Promise<TlsInfo> {
-    const raw = this.socket;
-    raw.removeAllListeners('data');
-    raw.removeAllListeners('end');
-    raw.removeAllListeners('close');
-    raw.removeAllListeners('error');
-    this.decoder = new StringDecoder('utf8');
+    const raw = this.detach();
     const secure = new tls.TLSSocket(raw, { isServer: true, key, cert, requestCert: false });
     this.socket = secure;
     await pTimeout(
