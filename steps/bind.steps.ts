@@ -6,7 +6,7 @@ import type { XmppWorld } from '../support/world.ts';
 import type { Stage } from '../support/peer/client.ts';
 import { nextId } from '../support/peer/client.ts';
 import { el, NS, type XmlElement } from '../support/wire/element.ts';
-import { failed } from '../support/errors.ts';
+import { ExpectationFailed, failed } from '../support/errors.ts';
 import { checkStanzaError, STANZA_CONDITIONS } from '../support/peer/stanza.ts';
 import { notApplicable } from '../support/hooks.ts';
 
@@ -120,10 +120,16 @@ Then('{role} is bound to a different resource or refused with <conflict\\/>', as
   if (a.resource === a.requested) {
     // the server gave the resource to the new session: only allowed if the older one no longer holds it
     const old = this.client('client').stream;
-    const r = await old.awaitClose(this.cfg.timeouts.responseMs);
-    const err = old.unread().find((e) => e.kind === 'element' && e.element.is('error', NS.stream));
-    if (r.tcp === 'open' && !err) failed(`the second session was bound to '${jid}', the resource the first session (${first.jid}) still holds; expected an overriding resource or <conflict/> (7)`);
-    this.outcome(`bound to the same resource ${jid}; the older session was ended (${err ? describeErr(err) : `TCP ${r.tcp}`}): the server resolved the conflict in favour of the new session`);
+    // the older session must be ended: a stream error on it, or its connection closed (bounded)
+    let ended: string | undefined;
+    try {
+      const ev = await old.expect((e) => (e.kind === 'element' && e.element.is('error', NS.stream)) || e.kind.startsWith('tcp'), 'the older session to be ended', this.cfg.timeouts.responseMs);
+      ended = ev.kind === 'element' ? describeErr(ev) : 'its TCP connection closed';
+    } catch (e) {
+      if (!(e instanceof ExpectationFailed)) throw e;
+    }
+    if (!ended) failed(`the second session was bound to '${jid}', the resource the first session (${first.jid}) still holds; expected an overriding resource or <conflict/> (7)`);
+    this.outcome(`bound to the same resource ${jid}; the older session was ended (${ended}): the server resolved the conflict in favour of the new session`);
     return;
   }
   this.outcome(`overridden by the server: bound to ${jid} (7-9)`);
