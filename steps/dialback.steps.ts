@@ -297,3 +297,54 @@ Then('the target answers the verification and closes the stream', async function
   if (r.tcp === 'open' && !r.streamClosed) failed(`after answering ${answer} the target left the stream open for ${this.cfg.timeouts.responseMs} ms`);
   this.outcome(`answered type='${answer.attr('type')}', then ${r.streamClosed ? '</stream:stream>' : ''} TCP ${r.tcp}`);
 });
+
+/** The stream header the target sent on its own (first) connection to the peer's listener. */
+function targetInitialHeader(world: XmppWorld): XmlElement {
+  const s = world.listener?.accepted[0];
+  const h = s?.header;
+  if (!h) failed("the target opened no connection to the peer's listener, or sent no stream header on it");
+  return h;
+}
+
+Then("the target's initial stream header to the peer has {string} set to {string}", function (this: XmppWorld, name: string, value: string) {
+  const h = targetInitialHeader(this);
+  const want = this.render(value);
+  if (h.attr(name) !== want) failed(`the target's initial stream header carries ${h.attr(name) === undefined ? `no '${name}'` : `${name}='${h.attr(name)}'`}, expected '${want}': ${h}`);
+  this.outcome(`${name}='${want}' on ${h}`);
+});
+
+Then("the target's initial stream header to the peer carries an {string} attribute", function (this: XmppWorld, name: string) {
+  const h = targetInitialHeader(this);
+  if (!h.attr(name)) failed(`the target's initial stream header carries no '${name}': ${h}`);
+  this.outcome(`${name}='${h.attr(name)}'`);
+});
+
+Then("the target's initial stream header to the peer declares the dialback namespace", function (this: XmppWorld) {
+  const h = targetInitialHeader(this);
+  const decl = Object.entries(h.attrs).find(([k, v]) => k.startsWith('xmlns:') && v === NS.dialback);
+  // a declaration on each dialback element instead of the header also satisfies 11.2.3 (jabberd2 does both)
+  const onElements = this.listener!.accepted.flatMap((s) => this.ledger.entries.find((e) => e.stream === s)?.received ?? []).filter((e) => e.ns === NS.dialback);
+  const perElement = onElements.length > 0 && onElements.every((e) => Object.values(e.attrs).includes(NS.dialback));
+  if (!decl && !perElement) failed(`the target declared no prefix for ${NS.dialback}, on its header or on its dialback elements: ${h}`);
+  this.outcome(decl ? `${decl[0]}='${NS.dialback}' on the header` : 'declared on each dialback element');
+});
+
+Then('every dialback element the target sent is prefixed', function (this: XmppWorld) {
+  const els = dialbackElementsFromTarget(this);
+  const bare = els.filter((e) => !e.prefix);
+  if (bare.length) failed(`dialback elements without a prefix: ${bare.map(String).join(' ')} (11.2.3: all elements qualified by the dialback namespace MUST be prefixed)`);
+  this.outcome(`${els.length} dialback element(s), all prefixed: ${[...new Set(els.map((e) => e.prefix))].join(', ')}`);
+});
+
+Then("every dialback element the target sent uses the 'db:' prefix", function (this: XmppWorld) {
+  const els = dialbackElementsFromTarget(this);
+  const other = els.filter((e) => e.prefix !== 'db');
+  if (other.length) failed(`dialback elements under another prefix: ${other.map(String).join(' ')} (11.2.3: SHOULD generate only 'db:')`);
+  this.outcome(`${els.length} dialback element(s), all 'db:'`);
+});
+
+function dialbackElementsFromTarget(world: XmppWorld): XmlElement[] {
+  const els = world.ledger.entries.flatMap((e) => e.received).filter((e) => e.ns === NS.dialback);
+  if (!els.length) failed('the target sent no dialback element at all');
+  return els;
+}

@@ -11,7 +11,8 @@ Feature: 7 Resource Binding
       "Upon receiving a success indication within the SASL negotiation, the client MUST send a new
       stream header to the server, to which the server MUST respond with a stream header as well
       as a list of available stream features."
-      Given a client that negotiated up to "sasl"
+      Given a client connected to the target
+      When the client negotiates up to "sasl"
       Then the server answered the stream restarted after SASL with a header and stream features
 
     @req:core-7-4 @MUST @c2s

@@ -274,3 +274,19 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         <iq from='someone@{peer-domain}/x' id='s2s-noto-2' type='get'><ping xmlns='urn:xmpp:ping'/></iq>
         """
       Then the target closes the peer's stream with any stream error
+
+    @req:core-8.3-12 @MUST @s2s
+    Scenario: a verification request under a wrong dialback namespace gets <invalid-namespace/>
+      "If the namespace name is incorrect, then the Authoritative Server MUST generate an
+      `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
+      underlying TCP connection." The peer, as receiving server, opens a verification stream
+      to the target under a wrong dialback namespace.
+      When the peer opens a stream to the target's s2s port with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback:wrong' from='{peer-domain}' to='{domain}' version='1.0'>
+        """
+      And the peer sends over its connection:
+        """
+        <db:verify from='{peer-domain}' to='{domain}' id='0123456789abcdef'>0123456789abcdef0123456789abcdef</db:verify>
+        """
+      Then the target closes the peer's stream with <invalid-namespace/>

@@ -152,3 +152,67 @@ Feature: 8.3 Dialback Protocol
       fails ids that repeat, are shorter than 8 characters, or count up by a constant step.
       When 5 peer connections are opened to the target at the same time
       Then the stream ids are distinct, not short, and not sequential
+
+  Rule: 4.3 and 8.3: each direction is secured on its own
+
+    @req:core-4.3-2 @MUST @s2s @changed-in-23
+    Scenario: after the peer's connection is validated, the target still validates its own before sending
+      "The 'initial stream' ... and the 'response stream' ... MUST be secured separately". The
+      peer's connection to the target is validated first; the target must not send over it, nor
+      send over a connection of its own before dialback validated that one too.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target sent no stanza before its connection was declared valid
+      And the peer receives the message over the target's own connection
+      And the target sent no stanza over a connection the peer opened
+
+  Rule: the target as initiating entity: its own stream header and dialback elements
+
+    @req:core-4.4-1 @req:core-4.4.1-4 @req:core-5.1-3 @req:core-6.1-2 @MUST @s2s
+    Scenario: the target's stream header toward the peer names the peer and announces version 1.0
+      "to -- ... MUST be set to a hostname serviced by the receiving entity"; "The initiating
+      entity MUST set the value of the 'version' attribute on the initial stream header to the
+      highest version number it supports"; an entity that complies with this specification
+      "MUST include the 'version' attribute set to a value of '1.0'".
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target's initial stream header to the peer has "to" set to "{peer-domain}"
+      And the target's initial stream header to the peer has "version" set to "1.0"
+
+    @req:core-4.4-9 @SHOULD @s2s
+    Scenario: the target's stream header toward the peer carries xml:lang
+      "An 'xml:lang' attribute ... SHOULD be included by the initiating entity on the header for
+      the initial stream".
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target's initial stream header to the peer carries an "xml:lang" attribute
+
+    @req:core-11.2.3-1 @req:core-11.2.3-2 @req:core-11.2.3-3 @MUST @s2s
+    Scenario: the target declares jabber:server:dialback and prefixes every dialback element
+      "A dialback namespace declaration is REQUIRED for all elements used in server dialback";
+      "The name of the dialback namespace MUST be 'jabber:server:dialback'"; "All elements
+      qualified by this namespace MUST be prefixed."
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target's initial stream header to the peer declares the dialback namespace
+      And every dialback element the target sent is prefixed
+
+    @req:core-11.2.3-4 @SHOULD @s2s
+    Scenario: the target generates only the 'db:' prefix for dialback elements
+      "An implementation SHOULD generate only the 'db:' prefix for such elements".
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And every dialback element the target sent uses the 'db:' prefix

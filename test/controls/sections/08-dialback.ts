@@ -12,15 +12,32 @@ const rename = (from: string, to: string, kind: Conn['kind'] = 's2s'): Mutation 
   toClient: (t, c) => (c.kind === kind ? t.replace(`<${from} `, `<${to} `) : t),
 });
 
-/** Repair: when the suite sends what matches `trigger` on a connection of one kind, answer with the stream error the draft names and end the connection. */
-const refuse = (trigger: RegExp, condition: string, kind: Conn['kind'] = 's2s'): Mutation => ({
-  toTarget: (t, c) => {
-    if (c.kind !== kind || !trigger.test(t)) return t;
+/**
+ * Repair: when the suite sends what matches `trigger` on a connection of one kind, answer with
+ * the stream error the draft names and end the connection; if the target's own header has not
+ * passed yet, the error follows it (a stream error before the header would not be XML).
+ */
+const refuse = (trigger: RegExp, condition: string, kind: Conn['kind'] = 's2s'): Mutation => {
+  const pending = new WeakSet<Conn>();
+  const send = (c: Conn) => {
     c.toClient(streamError(condition));
     c.end();
-    return '';
-  },
-});
+  };
+  return {
+    toTarget: (t, c) => {
+      if (c.kind !== kind || !trigger.test(t)) return t;
+      if (c.fromTarget.includes('<stream:stream')) send(c);
+      else pending.add(c);
+      return '';
+    },
+    toClient: (t, c) => {
+      if (!pending.has(c) || !t.includes('<stream:stream')) return t;
+      pending.delete(c);
+      setImmediate(() => send(c));
+      return t;
+    },
+  };
+};
 
 const HEADER = /<stream:stream\b[^>]*>/;
 
@@ -280,5 +297,53 @@ export const controls: Control[] = [
     change: "the target's stream error is dropped and the connection held open",
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<stream:error>[\s\S]*?<\/stream:error>/, '').replace('</stream:stream>', '') : t), holdOpen: true },
+  },
+  {
+    scenario: "after the peer's connection is validated, the target still validates its own before sending",
+    change: "the target's message to the peer travels over the peer's own, already validated connection",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c, proxy) => {
+        if (c.kind !== 'listener') return t;
+        const m = /<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/.exec(t);
+        if (!m) return t;
+        s2sConns(proxy.conns, 's2s')[0]?.toClient(m[0]);
+        return t.replace(m[0], '');
+      },
+    },
+  },
+  {
+    scenario: "the target's stream header toward the peer names the peer and announces version 1.0",
+    change: "the target's header toward the peer announces version='0.9'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/version='[^']*'/, "version='0.9'")) : t) },
+  },
+  {
+    scenario: "the target's stream header toward the peer carries xml:lang",
+    change: "xml:lang removed from the target's header toward the peer",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sxml:lang='[^']*'/, '')) : t) },
+  },
+  {
+    scenario: 'the target declares jabber:server:dialback and prefixes every dialback element',
+    change: "the target's <db:result/> sent unprefixed, in a default namespace of its own",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => (c.kind === 'listener' ? t.replace(/<db:result\b([^>]*)>([^<]*)<\/db:result>/, "<result xmlns='jabber:server:dialback'$1>$2</result>") : t),
+    },
+  },
+  {
+    scenario: "the target generates only the 'db:' prefix for dialback elements",
+    change: "the target's <db:result/> sent under the prefix 'dbk:'",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => (c.kind === 'listener' ? t.replace(/<db:result\b([^>]*)>([^<]*)<\/db:result>/, "<dbk:result xmlns:dbk='jabber:server:dialback'$1>$2</dbk:result>") : t),
+    },
+  },
+  {
+    scenario: 'a verification request under a wrong dialback namespace gets <invalid-namespace/>',
+    change: 'repair: the verification request under the wrong namespace is answered with <invalid-namespace/>',
+    expect: 'passed',
+    mutation: refuse(/<db:verify\b/, 'invalid-namespace'),
   },
 ];
