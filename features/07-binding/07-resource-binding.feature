@@ -84,6 +84,7 @@ Feature: 7 Resource Binding
       Given a client that negotiated up to "sasl"
       And a second client of the same account that negotiated up to "sasl"
       When the client requests the resource "conformance-in-use"
+      And the client has its answer to the bind request
       And the second client requests the resource "conformance-in-use"
       Then the second client is bound to a different resource or refused with <conflict/>
 
