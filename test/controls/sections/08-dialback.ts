@@ -45,6 +45,27 @@ function s2sConns(all: Conn[], kind: Conn['kind']): Conn[] {
   return all.filter((c) => c.kind === kind);
 }
 
+/** Repair: right after the target sends what matches `re` on an s2s connection, the stream and the connection are ended. */
+const endAfter = (re: RegExp): Mutation => ({
+  toClient: (t, c) => {
+    if (c.kind !== 's2s' || !re.test(t)) return t;
+    c.toClient(t + '</stream:stream>');
+    c.end();
+    return '';
+  },
+});
+
+/** Violation: the target's message to the peer is moved from its own connection onto the peer's first (originating) one. */
+const moveOntoPeerConnection: Mutation = {
+  toClient: (t, c, proxy) => {
+    if (c.kind !== 'listener') return t;
+    const m = /<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/.exec(t);
+    if (!m) return t;
+    s2sConns(proxy.conns, 's2s')[0]?.toClient(m[0]);
+    return t.replace(m[0], '');
+  },
+};
+
 export const controls: Control[] = [
   {
     scenario: "the target answers the peer's stream header with a stream id",
@@ -62,16 +83,7 @@ export const controls: Control[] = [
     scenario: 'a connection the authoritative server declares invalid is closed, stream and TCP',
     change: "repair: after <db:result type='invalid'/> the stream and the TCP connection are ended",
     expect: 'passed',
-    mutation: {
-      toClient: (t, c) => {
-        if (c.kind === 's2s' && /<db:result\b[^>]*type='invalid'/.test(t)) {
-          c.toClient(t + '</stream:stream>');
-          c.end();
-          return '';
-        }
-        return t;
-      },
-    },
+    mutation: endAfter(/<db:result\b[^>]*type='invalid'/),
   },
   {
     scenario: 'a stanza sent over s2s before validation is not delivered',
@@ -105,16 +117,7 @@ export const controls: Control[] = [
     scenario: 'to send to the peer, the target opens its own connection and validates it by dialback',
     change: "the target's message is moved onto a connection the peer opened",
     expect: 'failed',
-    mutation: {
-      toClient: (t, c, proxy) => {
-        if (c.kind !== 'listener') return t;
-        const m = /<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/.exec(t);
-        if (!m) return t;
-        const peerOpened = s2sConns(proxy.conns, 's2s');
-        peerOpened[peerOpened.length - 1]?.toClient(m[0]);
-        return t.replace(m[0], '');
-      },
-    },
+    mutation: moveOntoPeerConnection,
   },
   {
     scenario: 'the target sends no stanza before its connection to the peer is declared valid',
@@ -194,16 +197,7 @@ export const controls: Control[] = [
     scenario: 'having answered a verification request, the target ends that stream',
     change: 'repair: the stream is ended right after the answer',
     expect: 'passed',
-    mutation: {
-      toClient: (t, c) => {
-        if (c.kind === 's2s' && /<db:verify\b[^>]*type=/.test(t)) {
-          c.toClient(t + '</stream:stream>');
-          c.end();
-          return '';
-        }
-        return t;
-      },
-    },
+    mutation: endAfter(/<db:verify\b[^>]*type=/),
   },
   {
     scenario: "a stanza without 'from' over a validated connection gets <improper-addressing/>",
@@ -302,15 +296,7 @@ export const controls: Control[] = [
     scenario: "after the peer's connection is validated, the target still validates its own before sending",
     change: "the target's message to the peer travels over the peer's own, already validated connection",
     expect: 'failed',
-    mutation: {
-      toClient: (t, c, proxy) => {
-        if (c.kind !== 'listener') return t;
-        const m = /<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/.exec(t);
-        if (!m) return t;
-        s2sConns(proxy.conns, 's2s')[0]?.toClient(m[0]);
-        return t.replace(m[0], '');
-      },
-    },
+    mutation: moveOntoPeerConnection,
   },
   {
     scenario: "the target's stream header toward the peer names the peer and announces version 1.0",
