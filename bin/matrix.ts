@@ -30,7 +30,8 @@ interface Column {
 }
 const columns: Column[] = files.map((f) => {
   const c = ComplianceSchema.parse(JSON.parse(fs.readFileSync(f, 'utf8')));
-  const sw = c.target.software ? `${c.target.software.name} ${c.target.software.version ?? ''}`.trim() : c.target.domain;
+  // the software's own name and version (jabber:iq:version), else the embedded target's name, else the domain
+  const sw = c.target.software ? `${c.target.software.name} ${c.target.software.version ?? ''}`.trim() : (c.target.profile?.split(' ')[0] ?? c.target.domain);
   return { name: `${sw}${c.target.profile ? ` (${c.target.profile.split(' ').slice(1).join(' ')})` : ''}`, c, dir: path.dirname(path.resolve(f)) };
 });
 
