@@ -12,7 +12,7 @@ export interface Hostile {
    * header may then pass, honestly; every other scenario must be broken or failed
    */
   validHeader?: boolean;
-  /** it behaves until the TLS handshake: stream and STARTTLS scenarios that stop before it may pass */
+  /** it behaves until the TLS handshake: stream, STARTTLS and XML-usage scenarios that stop before it may pass */
   soundUntilTls?: boolean;
   /** null: nothing listens (connection refused) */
   handle: ((s: net.Socket) => void) | null;
