@@ -6,6 +6,7 @@
 // Every connection is entered in a ledger: who opened it, and which stanzas it carried, so
 // that directionality (4.2: one TCP connection each way) is a checked fact.
 import crypto from 'node:crypto';
+import pTimeout, { TimeoutError } from 'p-timeout';
 import net from 'node:net';
 import { Transport } from '../wire/transport.ts';
 import { el, NS, type XmlElement } from '../wire/element.ts';
@@ -32,21 +33,8 @@ export class Ledger {
   private waiters: Array<() => void> = [];
 
   /** Wait, bounded, until `found` returns something, re-checking whenever any connection receives an element. */
-  async until<T>(found: () => T | undefined, ms: number): Promise<T | undefined> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const hit = found();
-      if (hit !== undefined) return hit;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+  until<T>(found: () => T | undefined, ms: number): Promise<T | undefined> {
+    return waitUntil(found, this.waiters, ms);
   }
 
   enter(stream: XmppStream, initiator: Initiator): LedgerEntry {
@@ -66,6 +54,26 @@ export class Ledger {
 
   describe(): string {
     return this.entries.map((e) => `${e.label} (opened by the ${e.initiator}): ${e.received.map((x) => `<${x.name}${x.attr('type') ? ` type='${x.attr('type')}'` : ''}>`).join(' ') || 'nothing'}`).join('\n');
+  }
+}
+
+/**
+ * Wait until `check` returns a value, re-checking each time a waker in `waiters` is called;
+ * bounded by p-timeout. On timeout the last check's answer is returned (undefined: not reached).
+ */
+async function waitUntil<T>(check: () => T | undefined, waiters: Array<() => void>, ms: number): Promise<T | undefined> {
+  const loop = async (): Promise<T> => {
+    for (;;) {
+      const v = check();
+      if (v !== undefined) return v;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  try {
+    return await pTimeout(loop(), { milliseconds: ms });
+  } catch (e) {
+    if (e instanceof TimeoutError) return check();
+    throw e;
   }
 }
 
@@ -143,18 +151,7 @@ export class PeerListener {
 
   /** Bounded wait until `done()`, re-checked whenever a connection arrives or a validation is decided. */
   private async until(done: () => boolean, ms: number, why: () => string): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!done()) {
-      const left = deadline - Date.now();
-      if (left <= 0) failed(why());
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+    if (!(await waitUntil(() => (done() ? true : undefined), this.waiters, ms))) failed(why());
   }
 
   /** <db:verify/> requests the authoritative role answered, with the answer given */
