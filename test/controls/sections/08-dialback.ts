@@ -26,9 +26,11 @@ const refuse = (trigger: RegExp, condition: string, kind: Conn['kind'] = 's2s'):
   return {
     toTarget: (t, c) => {
       if (c.kind !== kind || !trigger.test(t)) return t;
+      // what came before the trigger in the same chunk (the suite's stream header) still goes through
+      const before = t.slice(0, t.search(trigger));
       if (c.fromTarget.includes('<stream:stream')) send(c);
       else pending.add(c);
-      return '';
+      return before;
     },
     toClient: (t, c) => {
       if (!pending.has(c) || !t.includes('<stream:stream')) return t;
