@@ -2,6 +2,7 @@
 // peer opened, concurrently, step by step, with bounded waits. A replay is evidence, not a
 // verdict: it reports, per connection, whether what the target sent now has the same shape
 // (element names, error conditions; ids and random values ignored) as what was recorded.
+import pTimeout, { TimeoutError } from 'p-timeout';
 import fs from 'node:fs';
 import { Transport } from '../wire/transport.ts';
 import { StreamReader, type ReaderEvent } from '../wire/reader.ts';
@@ -115,17 +116,14 @@ async function replayConnection(r: Reproducer, conn: ReproducerConnection, cfg: 
   });
   /** wait, bounded, until `n` unconsumed units arrived or the connection ended */
   const waitFor = async (n: number, ms: number): Promise<void> => {
-    const deadline = Date.now() + ms;
-    while (live.length - consumed < n && !stream.isEnded) {
-      const left = deadline - Date.now();
-      if (left <= 0) return;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+    const loop = async (): Promise<void> => {
+      while (live.length - consumed < n && !stream.isEnded) await new Promise<void>((resolve) => (wake = resolve));
+    };
+    try {
+      await pTimeout(loop(), { milliseconds: ms });
+    } catch (e) {
+      if (!(e instanceof TimeoutError)) throw e;
+      // the bound passed: the caller compares what arrived with the recording
     }
   };
   const extras = (when: string) => {
