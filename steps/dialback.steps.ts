@@ -5,11 +5,16 @@ import { Given } from '../support/given.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS, type XmlElement } from '../support/wire/element.ts';
 import { failed } from '../support/errors.ts';
+import type { InboxEvent } from '../support/peer/stream.ts';
 import { newKey, verifyWithTarget, isStanza } from '../support/peer/server.ts';
 import { nextId } from '../support/peer/client.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 const isDb = (e: XmlElement, local: string) => e.local === local && e.ns === NS.dialback;
+
+/** What settles a validation request: a typed <db:result/>, a stream error, or the connection ending. */
+const settlesValidation = (e: InboxEvent): boolean =>
+  (e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream))) || e.kind.startsWith('tcp');
 
 Given("the peer's listener serves its domains", async function (this: XmppWorld) {
   await this.startListener();
@@ -145,7 +150,7 @@ Then("the target validates the peer's connection for {string}", async function (
 Then("the target declares the peer's connection invalid and closes the stream and the TCP connection", async function (this: XmppWorld) {
   const s = this.peerStream();
   const first = await s.expect(
-    (e) => (e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream))) || e.kind.startsWith('tcp'),
+    settlesValidation,
     "<db:result type='invalid'/>, a stream error, or the connection closing",
     this.cfg.timeouts.responseMs * 2,
   );
@@ -185,7 +190,7 @@ Then('the message {string} never reaches the recipient', async function (this: X
 Then("the target settles the peer's validation request", async function (this: XmppWorld) {
   const s = this.peerStream();
   const ev = await s.expect(
-    (e) => (e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream))) || e.kind.startsWith('tcp'),
+    settlesValidation,
     "the target's answer to <db:result/> (a type, a stream error, or closing)",
     this.cfg.timeouts.responseMs * 2,
   );
@@ -196,7 +201,7 @@ Then("the target settles the peer's validation request", async function (this: X
 Then('the target drops the early stanza silently or refuses it with <not-authorized\\/>', async function (this: XmppWorld) {
   const s = this.peerStream();
   const ev = await s.expect(
-    (e) => (e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream))) || e.kind.startsWith('tcp'),
+    settlesValidation,
     "the target's answer to <db:result/>",
     this.cfg.timeouts.responseMs * 2,
   );
