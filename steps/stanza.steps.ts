@@ -197,16 +197,90 @@ Then('{role} receives a stanza error for {string}', async function (this: XmppWo
   this.outcome(`<${e.stanza.local} type='error'> with <${e.condition}/> (type '${e.type}')`);
 });
 
-/** For scenarios about an error's type: when the target sends no error at all, there is no type to judge. */
-Then('if {role} receives a stanza error for {string}, it is the error under test', async function (this: XmppWorld, role: string, id: string) {
+/**
+ * For scenarios about what an error holds: they judge an error only if one arrives. No answer
+ * within the response time, or an answer that is not type='error', makes them not applicable
+ * (whether the target had to answer with an error is decided by core-9.3.1-1 and its kin).
+ */
+async function errorIfAny(world: XmppWorld, role: string, id: string): Promise<XmlElement | string> {
+  let s: XmlElement;
   try {
-    const e = await expectError(this, role, id, null);
-    this.outcome(`<${e.stanza.local} type='error'> with <${e.condition}/> (type '${e.type}')`);
+    s = await world.client(role).stream.expectElement((e) => isStanza(e) && e.attr('id') === id, `an answer to '${id}'`);
+  } catch (err) {
+    if (!(err instanceof ExpectationFailed)) throw err;
+    return `the target sent no stanza error for '${id}' (${err.message.split('\n')[0]}), so there is no error to judge; whether it had to send one is decided by another requirement`;
+  }
+  world.memo.set('stanza', s);
+  if (s.attr('type') !== 'error') return `the target answered '${id}' with <${s.local} type='${s.attr('type') ?? ''}'>, not with an error, so there is no error to judge; whether it had to send one is decided by another requirement.\nReceived: ${s.toString().slice(0, 600)}`;
+  return s;
+}
+
+/** The error's content is judged by the steps that follow; an error too malformed to read is another requirement's failure. */
+Then('if {role} receives a stanza error for {string}, it is the error under test', async function (this: XmppWorld, role: string, id: string) {
+  const s = await errorIfAny(this, role, id);
+  if (typeof s === 'string') return notApplicable(this, s);
+  try {
+    const e = checkStanzaError(s, this.memo.get(`kind:${id}`) as string | undefined, null);
+    this.memo.set('error', e);
+    this.outcome(`<${s.local} type='error'> with <${e.condition}/> (type '${e.type}')`);
     return undefined;
   } catch (err) {
     if (!(err instanceof ExpectationFailed)) throw err;
-    return notApplicable(this, `the target sent no stanza error for '${id}', so no error type can be judged (whether it should have answered is decided by another requirement): ${err.message.split('\n')[0]}`);
+    return notApplicable(this, `the target's error for '${id}' cannot be read as a stanza error (core-9.3.1-3 and core-9.3.2-4/5 decide that): ${err.message.split('\n')[0]}`);
   }
+});
+
+/** 9.3.1 / 9.3.2 syntax: an <error/> child, an allowed type, a defined condition in the stanzas namespace. */
+Then('if {role} receives a stanza error for {string}, its <error\\/> has an allowed type and a defined condition', async function (this: XmppWorld, role: string, id: string) {
+  const s = await errorIfAny(this, role, id);
+  if (typeof s === 'string') return notApplicable(this, s);
+  const e = checkStanzaError(s, this.memo.get(`kind:${id}`) as string | undefined, null);
+  this.memo.set('error', e);
+  this.outcome(`<${s.local} type='error'> holding <error type='${e.type}'> with <${e.condition} xmlns='${NS.stanzas}'/>`);
+  return undefined;
+});
+
+/** 9.3.1: a stanza of the same kind with type='error'; what it holds is decided by the syntax scenarios. */
+Then('{role} receives an error of the same kind for {string}', async function (this: XmppWorld, role: string, id: string) {
+  const kind = this.memo.get(`kind:${id}`) as string | undefined;
+  const s = await this.client(role).stream.expectElement((e) => isStanza(e) && e.attr('id') === id, `an error answering '${id}'`);
+  if (kind && s.local !== kind) failed(`'${id}' was a <${kind}/>; the target answered with a <${s.local}/> (9.3.1: a stanza of the same kind).\nReceived: ${s}`);
+  if (s.attr('type') !== 'error') failed(`the target answered '${id}' with type='${s.attr('type') ?? ''}', not with an error (9.3.1: a stanza whose 'type' is "error").\nReceived: ${s}`);
+  this.memo.set('stanza', s);
+  this.outcome(`<${s.local} type='error'>: ${s.toString().slice(0, 300)}`);
+});
+
+/** 9.1.5-4 looks at every xml:lang the server sends: whatever answers `id` (or nothing) is collected. */
+When('{role} collects any answer to {string}', async function (this: XmppWorld, role: string, id: string) {
+  const c = this.client(role);
+  const s = await c.stream.expectElement((e) => isStanza(e) && e.attr('id') === id, `an answer to '${id}'`).catch((err: unknown) => {
+    if (err instanceof ExpectationFailed) return undefined;
+    throw err;
+  });
+  if (s) this.memo.set('stanza', s);
+  this.outcome(s ? `answered with ${s.toString().slice(0, 300)}` : `no answer to '${id}' within ${this.cfg.timeouts.responseMs} ms`);
+});
+
+/**
+ * 9.3.1: an error stanza draws no further error. A stanza that comes back from the client's own
+ * JID with the very <error/> the client sent is its own stanza delivered to it, not an answer.
+ */
+Then('{role} receives no error in answer to its error stanzas', async function (this: XmppWorld, role: string) {
+  const c = this.client(role);
+  // the round-trip: the target handles the client's stanzas in order, so any answer to the errors precedes the pong
+  const rt = nextId('rt');
+  c.stream.send(el('iq', { type: 'get', id: rt, to: this.cfg.domain }, el('ping', { xmlns: NS.ping })));
+  await c.stream.expectElement((e) => e.is('iq') && e.attr('id') === rt, `the answer to the round-trip ping ${rt} (proof that nothing else was sent)`);
+  const arrived = c.stream.drain().flatMap((e) => (e.kind === 'element' && isStanza(e.element) ? [e.element] : []));
+  const own = (s: XmlElement) => {
+    const from = s.attr('from') ?? '';
+    const sentError = s.elements().find((x) => x.local === 'error');
+    return s.attr('type') === 'error' && (from === c.jid || from === c.bareJid) && sentError?.child('item-not-found', NS.stanzas) !== undefined && sentError.elements().length === 1;
+  };
+  const answers = arrived.filter((s) => !own(s));
+  if (answers.length) failed(`the target answered the client's error stanza(s) with ${answers.map((a) => a.toString().slice(0, 300)).join('; ')} (9.3.1: an error stanza MUST NOT be answered with a further error)`);
+  this.attach(`silence proved by round-trip ${rt}`, { mediaType: 'text/plain', fileName: ATTACH.silence });
+  this.outcome(arrived.length ? `no error in answer; the client's own error stanza came back to it unchanged (from its own JID): ${arrived.map((a) => a.toString().slice(0, 200)).join('; ')}` : 'nothing received (round-trip)');
 });
 
 Then('{role} receives an answer to {string}', async function (this: XmppWorld, role: string, id: string) {
@@ -294,11 +368,12 @@ Then("every 'xml:lang' the server sent is an RFC 3066 language tag", function (t
   };
   const h = this.client().stream.header;
   if (h) walk(h);
-  const e = this.memo.get('error') as StanzaErrorOutcome | undefined;
-  if (e) walk(e.stanza);
+  // the answer collected for this scenario (an error stanza, or whatever else came back)
+  const answer = (this.memo.get('error') as StanzaErrorOutcome | undefined)?.stanza ?? (this.memo.get('stanza') as XmlElement | undefined);
+  if (answer) walk(answer);
   const bad = seen.filter((v) => !LANGTAG.test(v));
   if (bad.length) failed(`xml:lang value(s) ${bad.map((b) => `'${b}'`).join(', ')} are not RFC 3066 language tags (9.1.5)`);
-  if (!seen.length) return notApplicable(this, 'the target sent no xml:lang in the response header or the error stanza');
+  if (!seen.length) return notApplicable(this, 'the target sent no xml:lang in the response header or in its answer to the stanza');
   this.outcome(`xml:lang values seen: ${seen.join(', ')}`);
   return undefined;
 });

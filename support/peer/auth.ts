@@ -6,7 +6,7 @@ import type { Client } from './client.ts';
 
 export interface SaslOutcome {
   /** how the exchange ended */
-  end: 'success' | 'failure' | 'stream-error' | 'closed';
+  end: 'success' | 'failure' | 'stream-error' | 'closed' | 'no-answer';
   /** the <failure/> condition, or the stream error condition */
   condition?: string;
   element?: XmlElement;
@@ -92,6 +92,7 @@ export function describeOutcome(o: SaslOutcome): string {
   if (o.end === 'success') return `<success/>${o.element ? `: ${o.element}` : ''}`;
   if (o.end === 'failure') return `<failure/> with ${o.condition ? `<${o.condition}/>` : 'no condition'}: ${o.element}`;
   if (o.end === 'stream-error') return `the stream error <${o.condition}/>: ${o.element}`;
+  if (o.end === 'no-answer') return `no answer within the response time${o.condition ? ` (${o.condition})` : ''}`;
   return 'the connection ended';
 }
 

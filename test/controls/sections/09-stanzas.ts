@@ -168,16 +168,28 @@ export const controls: Control[] = [
   },
   // 9.3 stanza errors
   {
-    scenario: 'a message that cannot be delivered is answered with a message error holding a defined condition',
-    change: 'the condition is moved out of the stanzas namespace',
+    scenario: 'a message that cannot be delivered is answered with a message error',
+    change: "the message error becomes type='chat'",
     expect: 'failed',
-    mutation: editStanza('err-1', (s) => s.replace(`<jid-malformed xmlns='${STANZAS_NS}'/>`, "<jid-malformed xmlns='urn:example:wrong'/>")),
+    mutation: setAttr('err-1', 'type', 'chat'),
   },
   {
-    scenario: 'an IQ that cannot be processed is answered with an IQ error holding a defined condition',
+    scenario: 'a message error holds an <error/> with an allowed type and a defined condition',
+    change: 'the condition is moved out of the stanzas namespace',
+    expect: 'failed',
+    mutation: editStanza('err-1b', (s) => s.replace(`<jid-malformed xmlns='${STANZAS_NS}'/>`, "<jid-malformed xmlns='urn:example:wrong'/>")),
+  },
+  {
+    scenario: 'an IQ that cannot be processed is answered with an IQ error',
+    change: "the IQ error becomes type='result'",
+    expect: 'failed',
+    mutation: setAttr('err-2', 'type', 'result'),
+  },
+  {
+    scenario: 'an IQ error holds an <error/> with an allowed type and a defined condition',
     change: "the <error/> type becomes 'fatal'",
     expect: 'failed',
-    mutation: errorType('err-2', 'fatal'),
+    mutation: errorType('err-2b', 'fatal'),
   },
   {
     scenario: 'a message error includes the original XML',
@@ -227,7 +239,7 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: renameCondition('err-12', 'undefined-condition'),
   },
-  { scenario: "an IQ with an unknown type gets <bad-request/> of type 'modify'", change: "<bad-request/> with type 'cancel'", expect: 'failed', mutation: errorType('cond-1', 'cancel') },
+  { scenario: "<bad-request/> for an IQ with an unknown type carries type 'modify'", change: "<bad-request/> with type 'cancel'", expect: 'failed', mutation: errorType('cond-1', 'cancel') },
   { scenario: "<jid-malformed/> carries type 'modify'", change: "<jid-malformed/> with type 'cancel'", expect: 'failed', mutation: errorType('cond-2', 'cancel') },
   {
     scenario: "<not-authorized/> for a stanza before binding carries type 'auth'",

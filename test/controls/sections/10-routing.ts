@@ -1,6 +1,6 @@
 // Controls for the scenarios of section 10 (server rules for handling XML stanzas).
 import type { Control } from '../controls.ts';
-import { answerWith, bound, dropStanza, editStanza, renameCondition, stanzaRe } from './09-stanzas.ts';
+import { answerWith, bound, dropStanza, editStanza, renameCondition, setAttr, stanzaRe } from './09-stanzas.ts';
 
 const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 
@@ -32,7 +32,7 @@ export const controls: Control[] = [
     mutation: editStanza('noto-1', () => `<iq type='error' id='noto-1'><error type='cancel'><service-unavailable xmlns='${STANZAS_NS}'/></error></iq>`),
   },
   { scenario: "an IQ get without 'to' in a namespace the server knows is processed or refused", change: 'the answer is dropped', expect: 'failed', mutation: dropStanza('noto-2') },
-  { scenario: 'a message to a domain that cannot be reached is answered with an error', change: 'the error is dropped', expect: 'failed', mutation: dropStanza('far-1') },
+  { scenario: 'a message to a domain that cannot be reached is answered with an error', change: "the error becomes type='chat'", expect: 'failed', mutation: setAttr('far-1', 'type', 'chat') },
   {
     scenario: 'an IQ to a subdomain that is not configured is answered with an error',
     change: 'the error becomes an empty IQ result',
