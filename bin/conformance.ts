@@ -16,6 +16,7 @@ import { ConfigError } from '../support/errors.ts';
 import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
 import { gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
 import { renderAllure, writeAllureExtras, writeRequirementsPage } from '../support/report/publish.ts';
+import { schemasSection, schemasSummary } from '../support/report/schemas.ts';
 import { applyKnownFailures, loadExpected, type KnownFailures } from '../support/report/expected.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
 import { DnsStub, peerRecords } from '../support/wire/dns.ts';
@@ -163,6 +164,7 @@ function report(cfg: Config, o: Options, startedAt: Date): Compliance {
     summary: summarise(scenarios, reqs),
     requirements: reqs,
     scenarios,
+    schemas: schemasSection(ndjson),
   };
   writeCompliance(path.join(o.reports, 'compliance.json'), c);
   writeRequirementsPage(path.join(o.reports, 'requirements.html'), c);
@@ -204,6 +206,7 @@ async function main(): Promise<number> {
     `\n${c.target.software?.name ?? cfg.domain} ${c.target.software?.version ?? ''}: scenarios ${s.scenarios.passed} passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped, ${s.scenarios.broken} broken; ` +
       `requirements ${s.requirements.passed} passed, ${s.requirements.failedMust} MUST violated, ${s.requirements.failedShould} SHOULD not met, ${s.requirements.skipped} not applicable, ${s.requirements.broken} undecided, ${s.requirements.notCovered} not covered`,
   );
+  if (c.schemas) say(schemasSummary(c.schemas));
   say(`reports: ${path.relative(process.cwd(), o.reports) || '.'}/compliance.json, allure-single/index.html, junit.xml`);
   let known: KnownFailures | undefined;
   if (o.knownFailures) {

@@ -11,6 +11,7 @@ import { suiteConfig } from './world.ts';
 import { current, TargetUnreachable } from './errors.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
 import { reproduceFailure } from './report/reproducer.ts';
+import { ATTACH_CHECK, ATTACH_VIOLATIONS, checkConnections, describeViolations, schemasEnabled } from './report/schemas.ts';
 
 
 let preflightCache: Preflight | null | undefined;
@@ -98,6 +99,24 @@ After({ name: 'attach transcripts and close every connection' }, async function 
   if (this.outcomes.length) this.attach(this.outcomes.join('\n'), { mediaType: 'text/plain', fileName: ATTACH.outcome });
   // a FAILED scenario's bytes as a replayable script (issue 7): reproducer.json and reports/reproducers/
   reproduceFailure(this, pickle, result);
+});
+
+// Appendix C (issue 9): what the target sent, against the draft's schemas. Evidence beside the
+// verdict: a violation is attached and counted in compliance.json, and changes no scenario's result.
+After({ name: 'check what the target sent against the Appendix C schemas' }, async function (this: XmppWorld) {
+  if (!schemasEnabled()) return;
+  const all = [...this.streams, ...this.ledger.entries.map((e) => e.stream).filter((s) => !this.streams.includes(s))];
+  if (!all.some((s) => s.received.length)) return;
+  let check;
+  try {
+    check = await checkConnections(all);
+  } catch (e) {
+    // the check is evidence only: its own failure is reported, and never changes the verdict
+    this.attach(`the schema check could not run: ${(e as Error).message}`, { mediaType: 'text/plain', fileName: ATTACH_VIOLATIONS });
+    return;
+  }
+  this.attach(JSON.stringify(check), { mediaType: 'application/json', fileName: ATTACH_CHECK });
+  if (check.violations.length) this.attach(describeViolations(check), { mediaType: 'text/plain', fileName: ATTACH_VIOLATIONS });
 });
 
 /** Not applicable: skipped with the reason, never passed. Use as `return notApplicable(this, '...')`. */

@@ -91,6 +91,8 @@ export class XmppStream {
   readonly observers: Array<(ev: InboxEvent) => void> = [];
   /** time spent in quiet windows, for the benchmark */
   static quietMsTotal = 0;
+  /** every header and top-level element that arrived, for the Appendix C schema check after the scenario */
+  readonly received: Array<{ kind: 'header' | 'element'; element: XmlElement }> = [];
 
   constructor(
     readonly transport: Transport,
@@ -99,6 +101,7 @@ export class XmppStream {
     this.transcript = new Transcript(opts.label, opts.secrets);
     this.transcript.note(`connection ${transport.local} -> ${transport.remote}`);
     this.reader = new StreamReader((ev) => this.push(ev), opts.maxElementChars);
+    this.observers.push((ev) => (ev.kind === 'header' || ev.kind === 'element') && this.received.push({ kind: ev.kind, element: ev.element }));
     transport.onEvent((ev) => this.onTransport(ev));
   }
 

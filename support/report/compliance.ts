@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { requirements, reqIdsOf, keywordOf, strength } from '../requirements.ts';
+import { SchemasSectionSchema } from './schemas.ts';
 
 export const VERDICTS = ['passed', 'failed', 'skipped', 'broken', 'not-covered'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -60,6 +61,8 @@ export const ComplianceSchema = z.object({
   }),
   requirements: z.array(RequirementResultSchema),
   scenarios: z.array(ScenarioResultSchema),
+  /** Appendix C: per namespace, elements the target sent that were validated, and the violations (evidence, not verdicts) */
+  schemas: SchemasSectionSchema.optional(),
 });
 export type Compliance = z.infer<typeof ComplianceSchema>;
 

@@ -3,8 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
+import { DESCRIPTIVE } from './schemas.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -23,8 +25,75 @@ export function writeRequirementsPage(file: string, c: Compliance): void {
 .passed{color:#070}.failed{color:#b00}.broken{color:#a50}.skipped{color:#555}.not-covered{color:#888}</style>
 <h1>draft-ietf-xmpp-core-23 requirements and verdicts for ${esc(c.target.domain)}</h1>
 <table><tr><th>id</th><th>section</th><th>keyword</th><th>observable</th><th>verdict</th><th>sentence</th></tr>
-${rows.join('\n')}</table>\n`,
+${rows.join('\n')}</table>
+${schemasTable(c)}\n`,
   );
+}
+
+/** Appendix C on the requirement page: per namespace, elements checked and violations. */
+function schemasTable(c: Compliance): string {
+  const s = c.schemas;
+  if (!s?.enabled) return '';
+  const rows = Object.entries(s.namespaces).map(
+    ([ns, n]) =>
+      `<tr><td>${esc(n.schema)}</td><td>${esc(ns)}</td><td>${n.checked}</td><td class="${n.violationCount ? 'failed' : 'passed'}">${n.violationCount}${n.violations
+        .slice(0, 20)
+        .map((v) => `<br><small>${esc(v.scenario)} / ${esc(v.connection)}: ${esc(v.rule)}<br><code>${esc(v.element)}</code></small>`)
+        .join('')}</td></tr>`,
+  );
+  const other = Object.entries(s.notChecked).map(([ns, n]) => `${esc(ns)} ${n}`).join(', ');
+  return `<h2 id="schemas">Appendix C schemas</h2><p>${esc(s.note)}</p>
+<table><tr><th>schema</th><th>namespace</th><th>elements checked</th><th>violations</th></tr>
+${rows.join('\n')}</table><p>Not checked (namespaces Appendix C does not define): ${other || 'none'}</p>`;
+}
+
+/**
+ * Appendix C in Allure: one synthetic result per namespace under the epic "Schemas" (failed when
+ * the target sent something that breaks the schema), in the category "Schema violation (descriptive)".
+ */
+function writeSchemaResults(resultsDir: string, c: Compliance): void {
+  const s = c.schemas;
+  if (!s?.enabled) return;
+  const now = Date.now();
+  for (const [ns, n] of Object.entries(s.namespaces)) {
+    const uuid = randomUUID();
+    const status = n.violationCount ? 'failed' : n.checked ? 'passed' : 'skipped';
+    const message = n.violationCount
+      ? `Schema violation (descriptive): ${n.violationCount} of ${n.checked} element(s) the target sent break ${n.schema}. ${DESCRIPTIVE}`
+      : n.checked
+        ? `${n.checked} element(s) the target sent are valid against ${n.schema}. ${DESCRIPTIVE}`
+        : `the target sent no element of ${ns} in this run`;
+    const attachments = [];
+    if (n.violations.length) {
+      const source = `${uuid}-attachment.txt`;
+      const text = n.violations.map((v) => `${v.scenario}\n  connection: ${v.connection}\n  element:    ${v.element}\n  rule:       ${v.rule}`).join('\n\n');
+      fs.writeFileSync(path.join(resultsDir, source), `${DESCRIPTIVE}\n\n${text}\n`);
+      attachments.push({ name: 'schema-violations.txt', source, type: 'text/plain' });
+    }
+    const result = {
+      uuid,
+      historyId: createHash('md5').update(`schemas:${ns}`).digest('hex'),
+      name: `${n.schema}: what the target sent in ${ns}`,
+      fullName: `Appendix C schemas: ${ns}`,
+      status,
+      statusDetails: { message },
+      stage: 'finished',
+      description: `${DESCRIPTIVE}\n\nElements checked: ${n.checked}; violations: ${n.violationCount}. Validator: ${s.validator}.`,
+      labels: [
+        { name: 'epic', value: 'Schemas' },
+        { name: 'feature', value: 'Appendix C' },
+        { name: 'story', value: ns },
+        { name: 'severity', value: 'minor' },
+      ],
+      attachments,
+      parameters: [],
+      links: [],
+      steps: [],
+      start: now,
+      stop: now,
+    };
+    fs.writeFileSync(path.join(resultsDir, `${uuid}-result.json`), JSON.stringify(result));
+  }
 }
 
 /** Allure's environment and categories: MUST violated, SHOULD not met, not applicable, could not decide. */
@@ -44,8 +113,10 @@ export function writeAllureExtras(resultsDir: string, c: Compliance): void {
     { name: 'SHOULD not met', matchedStatuses: ['failed'], messageRegex: '(?s).*SHOULD not met:.*' },
     { name: 'Not applicable', matchedStatuses: ['skipped'] },
     { name: 'Suite could not decide', matchedStatuses: ['broken'] },
+    { name: 'Schema violation (descriptive)', matchedStatuses: ['failed'], messageRegex: '(?s).*Schema violation \\(descriptive\\):.*' },
   ];
   fs.writeFileSync(path.join(resultsDir, 'categories.json'), JSON.stringify(categories, null, 2));
+  writeSchemaResults(resultsDir, c);
 }
 
 /** Render with Allure 2 (Java): a multi-file report and a single file that opens from file://. */
