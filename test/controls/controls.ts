@@ -21,6 +21,11 @@ export interface Control {
   mutation: Mutation;
   /** the embedded target's TLS policy this control runs under (default: required) */
   profile?: 'tls-required' | 'tls-optional';
+  /**
+   * A schema control (Appendix C, issue 9): the run's compliance.json must also list a violation
+   * of this namespace's schema whose libxml2 message matches `rule`.
+   */
+  schemaViolation?: { ns: string; rule: RegExp };
 }
 
 

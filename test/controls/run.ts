@@ -95,12 +95,18 @@ async function inside(): Promise<number> {
           } finally {
             for (const p of proxies) await p.stop();
           }
-          const compliance = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { scenarios: Array<{ name: string; status: string }> };
+          const compliance = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as {
+            scenarios: Array<{ name: string; status: string }>;
+            schemas?: { namespaces: Record<string, { violations: Array<{ rule: string }> }> };
+          };
           const got = compliance.scenarios.find((s) => s.name === c.scenario)?.status ?? 'not run';
-          const ok = got === c.expect;
+          const want = c.schemaViolation;
+          const flagged = want ? (compliance.schemas?.namespaces[want.ns]?.violations.some((v) => want.rule.test(v.rule)) ?? false) : true;
+          const ok = got === c.expect && flagged;
           if (ok) pass++;
           else fail++;
-          rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${c.expect === 'failed' ? 'violation' : 'repair   '}: ${c.change}\n        -> ${c.scenario} (${profile}): ${got} (expected ${c.expect})`);
+          const schemaNote = want ? `; schema violation in ${want.ns} ${flagged ? 'flagged' : 'NOT flagged'}` : '';
+          rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${want ? 'schema   ' : c.expect === 'failed' ? 'violation' : 'repair   '}: ${c.change}\n        -> ${c.scenario} (${profile}): ${got} (expected ${c.expect})${schemaNote}`);
         }
       } finally {
         await target.stop();

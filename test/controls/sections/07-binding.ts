@@ -16,6 +16,15 @@ export const controls: Control[] = [
     mutation: { toClient: (t) => t.replace(/<jid>[^<]*<\/jid>/, '') },
   },
   {
+    // Appendix C (issue 9): the binding schema allows one <jid/>; the schemas are descriptive, so
+    // the scenario's own verdict does not change, and the schema check must flag the element
+    scenario: 'a requested resource is bound and the full JID returned',
+    change: 'the bind result carries its <jid/> twice (schema-invalid, requirement intact)',
+    expect: 'passed',
+    schemaViolation: { ns: 'urn:ietf:params:xml:ns:xmpp-bind', rule: /\}jid': This element is not expected/ },
+    mutation: { toClient: (t) => t.replace(/<jid>[^<]*<\/jid>/, (j) => j + j) },
+  },
+  {
     scenario: 'a requested resource is accepted, or overridden without a stanza error',
     change: 'the bind result becomes a <forbidden/> stanza error',
     expect: 'failed',
