@@ -11,8 +11,7 @@ import { checkStanzaError, STANZA_CONDITIONS } from '../support/peer/stanza.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 Given('a second client of the same account that negotiated up to {stage}', async function (this: XmppWorld, stage: Stage) {
-  const c = await this.newClient('second', this.accounts[0]);
-  await c.negotiate(stage);
+  await this.negotiatedClient('second', stage, this.accounts[0]);
 });
 
 function requestBind(world: XmppWorld, role: string, resource: string | undefined): void {

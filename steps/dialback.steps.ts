@@ -77,9 +77,8 @@ When("the peer opens a stream to the target's s2s port", async function (this: X
   const s = await this.originate('initial');
   s.openStream({ from: this.cfg.peer.domain, to: this.cfg.domain });
   const h = await s.expectHeader();
-  if (h.attr('version')) await s.expectFeatures();
-  const features = s.unread().find((e) => e.kind === 'element');
-  this.memo.set('s2s-features', features);
+  // a version-1.0 receiving entity announces its features right after the header
+  if (h.attr('version')) this.memo.set('s2s-features', await s.expectFeatures());
 });
 
 When("the peer opens a stream to the target's s2s port with:", async function (this: XmppWorld, bytes: string) {
@@ -93,6 +92,15 @@ Then('the target answers with a stream header carrying an id', function (this: X
   const id = h.attr('id');
   if (!id) failed(`the target's response stream header carries no id: ${h}`);
   this.outcome(`response header id='${id}'`);
+});
+
+/** 6.1-2 binds an initiating entity "capable of SASL negotiation": the target's offer to a connecting peer shows it. */
+Then('the target offered SASL mechanisms to the peer', function (this: XmppWorld) {
+  const f = this.memo.get('s2s-features') as XmlElement | undefined;
+  const mechs = f?.child('mechanisms', NS.sasl);
+  if (!mechs) return notApplicable(this, `the target offers no SASL mechanism to a peer that connects to it (features: ${f ? f.toString().slice(0, 300) : 'none'}), so nothing shows it capable of SASL negotiation between servers`);
+  this.outcome(`SASL offered to the peer: ${mechs.elements().map((m) => m.text()).join(', ')}`);
+  return undefined;
 });
 
 Then('the target offers dialback or proceeds without stream features', function (this: XmppWorld) {

@@ -2,7 +2,7 @@
 import { When, Then } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS } from '../support/wire/element.ts';
-import { ExpectationFailed, failed } from '../support/errors.ts';
+import { ExpectationFailed, failed, withoutLevel } from '../support/errors.ts';
 import { nextId } from '../support/peer/client.ts';
 import { ATTACH } from '../support/hooks.ts';
 import { defineParameterType } from '@cucumber/cucumber';
@@ -68,15 +68,14 @@ defineParameterType({
 const isStanza = (e: XmlElement): boolean => e.is('message') || e.is('presence') || e.is('iq');
 
 Given('a second resource of the client bound to the target', async function (this: XmppWorld) {
-  const c = await this.newClient('second', this.accounts[0]);
-  await c.negotiate('session');
+  await this.negotiatedClient('second', 'session', this.accounts[0]);
 });
 
 Given('a recipient bound to the target with the resource {string}', async function (this: XmppWorld, resource: string) {
-  const c = await this.newClient('recipient');
-  await c.negotiate('sasl');
-  await c.bind(resource);
-  await c.negotiate('session');
+  await this.negotiatedClient('recipient', 'sasl', undefined, async (c) => {
+    await c.bind(resource);
+    await c.negotiate('session');
+  });
 });
 
 Given('{role} sent initial presence', async function (this: XmppWorld, role: string) {
@@ -208,7 +207,7 @@ async function errorIfAny(world: XmppWorld, role: string, id: string): Promise<X
     s = await world.client(role).stream.expectElement((e) => isStanza(e) && e.attr('id') === id, `an answer to '${id}'`);
   } catch (err) {
     if (!(err instanceof ExpectationFailed)) throw err;
-    return `the target sent no stanza error for '${id}' (${err.message.split('\n')[0]}), so there is no error to judge; whether it had to send one is decided by another requirement`;
+    return `the target sent no stanza error for '${id}' (${withoutLevel(err).split('\n')[0]}), so there is no error to judge; whether it had to send one is decided by another requirement`;
   }
   world.memo.set('stanza', s);
   if (s.attr('type') !== 'error') return `the target answered '${id}' with <${s.local} type='${s.attr('type') ?? ''}'>, not with an error, so there is no error to judge; whether it had to send one is decided by another requirement.\nReceived: ${s.toString().slice(0, 600)}`;
@@ -226,7 +225,7 @@ Then('if {role} receives a stanza error for {string}, it is the error under test
     return undefined;
   } catch (err) {
     if (!(err instanceof ExpectationFailed)) throw err;
-    return notApplicable(this, `the target's error for '${id}' cannot be read as a stanza error (core-9.3.1-3 and core-9.3.2-4/5 decide that): ${err.message.split('\n')[0]}`);
+    return notApplicable(this, `the target's error for '${id}' cannot be read as a stanza error (core-9.3.1-3 and core-9.3.2-4/5 decide that): ${withoutLevel(err).split('\n')[0]}`);
   }
 });
 

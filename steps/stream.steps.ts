@@ -17,14 +17,12 @@ Given('a client connected to the target', async function (this: XmppWorld) {
 });
 
 Given('a client that negotiated up to {stage}', async function (this: XmppWorld, stage: Stage) {
-  const c = await this.newClient('client');
-  await c.negotiate(stage);
+  await this.negotiatedClient('client', stage);
 });
 
 Given('a recipient bound to the target', async function (this: XmppWorld) {
-  const c = await this.newClient('recipient');
   // no initial presence: its reflection would be an unrelated arrival; full-JID delivery needs none
-  await c.negotiate('session');
+  await this.negotiatedClient('recipient', 'session');
 });
 
 When('{role} opens a stream with:', function (this: XmppWorld, role: string, bytes: string) {

@@ -19,6 +19,12 @@ export class ExpectationFailed extends AssertionError {
   }
 }
 
+/** The message of a failed expectation without its "MUST violated: " (or SHOULD) prefix: for reasons that are not verdicts. */
+export function withoutLevel(e: ExpectationFailed): string {
+  for (const p of Object.values(LEVEL_PREFIX)) if (p && e.message.startsWith(p)) return e.message.slice(p.length);
+  return e.message;
+}
+
 /** The target could not be reached, or closed before the suite could decide anything. */
 export class TargetUnreachable extends Error {
   constructor(message: string) {

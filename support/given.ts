@@ -3,7 +3,7 @@
 // that is "the suite could not decide" (broken), not a verdict against the requirement. This
 // wrapper turns a failed expectation inside a Given step into exactly that, with its evidence.
 import { Given as CucumberGiven } from '@cucumber/cucumber';
-import { ExpectationFailed, LEVEL_PREFIX, Undecided } from './errors.ts';
+import { ExpectationFailed, Undecided, withoutLevel } from './errors.ts';
 
 type StepFn = (this: never, ...args: never[]) => unknown;
 
@@ -13,9 +13,7 @@ export function Given(pattern: string | RegExp, fn: StepFn): void {
       return await (fn as (...a: unknown[]) => unknown).apply(this, args);
     } catch (e) {
       if (e instanceof ExpectationFailed) {
-        let message = e.message;
-        for (const p of Object.values(LEVEL_PREFIX)) if (p && message.startsWith(p)) message = message.slice(p.length);
-        throw new Undecided(`a precondition could not be established, so the requirement was not exercised: ${message}`);
+        throw new Undecided(`a precondition could not be established, so the requirement was not exercised: ${withoutLevel(e)}`);
       }
       throw e;
     }

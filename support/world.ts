@@ -1,9 +1,10 @@
 // Per-scenario state: the config, the connections of this scenario, what the verdict observed.
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { loadConfig, secretsOf, type Account, type Config } from './config.ts';
-import { Client } from './peer/client.ts';
+import { Client, type Stage } from './peer/client.ts';
+import { NS } from './wire/element.ts';
 import type { XmppStream } from './peer/stream.ts';
-import { Undecided } from './errors.ts';
+import { ExpectationFailed, Undecided } from './errors.ts';
 import { Ledger, PeerListener, originate } from './peer/server.ts';
 
 let configCache: Config | undefined;
@@ -59,6 +60,30 @@ export class XmppWorld extends World {
     this.clients.set(role, client);
     this.streams.push(client.stream);
     return client;
+  }
+
+  /**
+   * A client negotiated up to `stage` as a scenario's precondition. A target that ends the
+   * stream with <internal-server-error/> while the precondition is being set up has failed at
+   * something other than the requirement under test: the set-up is tried once more on a new
+   * connection, and the outcome says so (both transcripts are attached).
+   */
+  async negotiatedClient(role: string, stage: Stage, account?: Account, then?: (c: Client) => Promise<void>): Promise<Client> {
+    const c = await this.newClient(role, account);
+    try {
+      await c.negotiate(stage);
+      if (then) await then(c);
+      return c;
+    } catch (e) {
+      const internal = c.stream.unread().some((ev) => ev.kind === 'element' && ev.element.is('error', NS.stream) && ev.element.child('internal-server-error', NS.streams));
+      if (!(e instanceof ExpectationFailed) || !internal) throw e;
+      this.outcome(`set-up: the target ended ${c.stream.label} with <internal-server-error/> before the precondition was reached; set up again on a new connection`);
+      c.stream.destroy();
+      const again = await this.newClient(role, account);
+      await again.negotiate(stage);
+      if (then) await then(again);
+      return again;
+    }
   }
 
   async startListener(): Promise<PeerListener> {

@@ -173,17 +173,41 @@ Feature: 8.3 Dialback Protocol
 
   Rule: the target as initiating entity: its own stream header and dialback elements
 
-    @req:core-4.4-1 @req:core-4.4.1-4 @req:core-5.1-3 @req:core-6.1-2 @MUST @s2s
-    Scenario: the target's stream header toward the peer names the peer and announces version 1.0
-      "to -- ... MUST be set to a hostname serviced by the receiving entity"; "The initiating
-      entity MUST set the value of the 'version' attribute on the initial stream header to the
-      highest version number it supports"; an entity that complies with this specification
-      "MUST include the 'version' attribute set to a value of '1.0'".
+    @req:core-4.4-1 @MUST @s2s
+    Scenario: the target's stream header toward the peer names the peer
+      "to -- [...] The 'to' attribute SHOULD be used only in the XML stream header from the
+      initiating entity to the receiving entity, and MUST be set to a hostname serviced by the
+      receiving entity."
       Given the peer's listener serves its domains
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
       Then the target opens its own connection to the peer and validates it by dialback
       And the target's initial stream header to the peer has "to" set to "{peer-domain}"
+
+    @req:core-4.4.1-4 @req:core-5.1-3 @MUST @s2s
+    Scenario: the target's stream header toward the peer announces version 1.0
+      "The initiating entity MUST set the value of the 'version' attribute on the initial stream
+      header to the highest version number it supports"; an initiating entity that complies with
+      this specification "MUST include the 'version' attribute set to a value of '1.0' in the
+      initial stream header."
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target's initial stream header to the peer has "version" set to "1.0"
+
+    @req:core-6.1-2 @MUST @s2s
+    Scenario: a target that offers SASL to peers announces version 1.0 toward them
+      "If the initiating entity is capable of SASL negotiation, it MUST include the 'version'
+      attribute set to a value of at least "1.0" in the initial stream header." The target's
+      SASL capability on server-to-server streams is read from the features it offers a peer
+      that connects to it; where it offers no SASL mechanism there, not applicable.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the peer opens a stream to the target's s2s port
+      Then the target offered SASL mechanisms to the peer
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
       And the target's initial stream header to the peer has "version" set to "1.0"
 
     @req:core-4.4-9 @SHOULD @s2s

@@ -301,10 +301,30 @@ export const controls: Control[] = [
     mutation: moveOntoPeerConnection,
   },
   {
-    scenario: "the target's stream header toward the peer names the peer and announces version 1.0",
+    scenario: "the target's stream header toward the peer names the peer",
+    change: "the target's header toward the peer names 'elsewhere.test'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\bto='[^']*'/, "to='elsewhere.test'")) : t) },
+  },
+  {
+    scenario: "the target's stream header toward the peer announces version 1.0",
     change: "the target's header toward the peer announces version='0.9'",
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/version='[^']*'/, "version='0.9'")) : t) },
+  },
+  {
+    // Prosody offers no SASL to a peer before TLS: the control makes it offer EXTERNAL (capable of SASL) and drop its version
+    scenario: 'a target that offers SASL to peers announces version 1.0 toward them',
+    change: "the target offers SASL EXTERNAL to the connecting peer, and its own header toward the peer drops 'version'",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => {
+        if (c.kind === 'listener') return t.replace(HEADER, (h) => h.replace(/\sversion='[^']*'/, ''));
+        if (c.kind !== 's2s') return t;
+        const mechs = "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>EXTERNAL</mechanism></mechanisms>";
+        return t.replace(/<stream:features(\s[^>]*)?\/>/, `<stream:features$1>${mechs}</stream:features>`).replace(/<stream:features(\s[^>]*?)?>(?!<mechanisms)/, `<stream:features$1>${mechs}`);
+      },
+    },
   },
   {
     scenario: "the target's stream header toward the peer carries xml:lang",
