@@ -200,7 +200,7 @@ async function main(): Promise<number> {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const c = report(cfg, o, startedAt);
-  if (o.render) for (const p of renderAllure(ROOT, o.reports)) say(p);
+  if (o.render) for (const p of await renderAllure(ROOT, o.reports)) say(p);
   const s = c.summary;
   say(
     `\n${c.target.software?.name ?? cfg.domain} ${c.target.software?.version ?? ''}: scenarios ${s.scenarios.passed} passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped, ${s.scenarios.broken} broken; ` +

@@ -2,7 +2,8 @@
 // open, Allure's environment and categories, and the rendered report.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import pTimeout from 'p-timeout';
 import { createHash, randomUUID } from 'node:crypto';
 import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
@@ -119,19 +120,40 @@ export function writeAllureExtras(resultsDir: string, c: Compliance): void {
   writeSchemaResults(resultsDir, c);
 }
 
-/** Render with Allure 2 (Java): a multi-file report and a single file that opens from file://. */
-export function renderAllure(root: string, reportsDir: string): string[] {
+/**
+ * Render with Allure 2 (Java): a multi-file report and a single file that opens from file://.
+ * The two renderings read the same results and run at once (each is one JVM); each is bounded.
+ */
+export async function renderAllure(root: string, reportsDir: string, boundMs = 120_000): Promise<string[]> {
   const allure = path.join(root, 'node_modules', 'allure-commandline', 'bin', 'allure');
   const results = path.join(reportsDir, 'allure-results');
-  const problems: string[] = [];
   const history = path.join(reportsDir, 'allure-report', 'history');
   if (fs.existsSync(history)) fs.cpSync(history, path.join(results, 'history'), { recursive: true });
-  for (const [out, extra] of [
+  const outputs = [
     [path.join(reportsDir, 'allure-report'), []],
     [path.join(reportsDir, 'allure-single'), ['--single-file']],
-  ] as const) {
-    const r = spawnSync(allure, ['generate', results, '-o', out, '--clean', ...extra], { encoding: 'utf8' });
-    if (r.status !== 0) problems.push(`allure generate failed (${r.status}): ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').pop()}`);
-  }
-  return problems;
+  ] as const;
+  const problems = await Promise.all(
+    outputs.map(async ([out, extra]) => {
+      const child = spawn(allure, ['generate', results, '-o', out, '--clean', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+      const exited = new Promise<number | null>((resolve) => {
+        child.once('error', (e) => {
+          text += String(e);
+          resolve(null);
+        });
+        child.once('exit', (code) => resolve(code));
+      });
+      try {
+        const code = await pTimeout(exited, { milliseconds: boundMs });
+        return code === 0 ? undefined : `allure generate failed (${code}): ${text.trim().split('\n').pop()}`;
+      } catch {
+        child.kill('SIGKILL');
+        return `allure generate did not finish within ${boundMs} ms and was stopped`;
+      }
+    }),
+  );
+  return problems.filter((p): p is string => p !== undefined);
 }
