@@ -11,7 +11,7 @@ import { TARGETS_DIR } from '../targets/target.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** target:profile pairs; each has its baseline targets/<target>/expected.json (first profile) or expected.<profile>.json */
-const RUNS = (process.env.SELFTEST_RUNS ?? 'prosody:tls-required,prosody:tls-optional').split(',').filter(Boolean).map((r) => r.split(':') as [string, string]);
+const RUNS = (process.env.SELFTEST_RUNS ?? 'prosody:tls-required,prosody:tls-optional,ejabberd:tls-required,ejabberd:tls-optional,jabberd2:tls-required,jabberd2:tls-optional').split(',').filter(Boolean).map((r) => r.split(':') as [string, string]);
 const DEFAULT_PROFILE = 'tls-required';
 const expectedFile = (target: string, profile: string) => path.join(TARGETS_DIR, target, profile === DEFAULT_PROFILE ? 'expected.json' : `expected.${profile}.json`);
 
