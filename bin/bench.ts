@@ -1,7 +1,8 @@
-// npm run bench [-- --runs N] [--parallel N]: full runs against the embedded Prosody (target
-// start, every scenario, report rendering), printing figures and asserting nothing:
-// wall time, scenarios per second, median connect / TLS / SASL / bind latency read from the
-// transcripts' timestamps, the share of scenario time spent in quiet windows, peak RSS.
+// npm run bench [-- --runs N] [--parallel N[,M...]]: full runs against the embedded Prosody
+// (target start, every scenario, report rendering), printing figures and asserting nothing:
+// wall time and its phases, scenarios per second, median connect / TLS / SASL / bind latency
+// read from the transcripts' timestamps, the share of scenario time spent in quiet windows,
+// peak RSS, cucumber's start-up, and with several --parallel values the speed-up between them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,10 @@ const median = (xs: number[]) => {
 
 interface Figures {
   wallS: number;
+  /** seconds from the runner's start to cucumber's first scenario, of scenarios, and after the last one (reports, render, target stop) */
+  beforeS: number;
+  scenariosS: number;
+  afterS: number;
   scenarios: number;
   peakRssMb: number;
   quietMs: number;
@@ -51,40 +56,78 @@ function latencies(text: string, f: Figures): void {
   if (bind !== undefined && bound !== undefined) f.bind.push(bound - bind);
 }
 
-function once(i: number): Figures {
+function once(i: number, parallel: string | undefined): Figures {
   const reports = path.join(ROOT, 'reports', `bench-${i}`);
   const args = ['-f', '%e %M', process.execPath, '--import', 'tsx', 'bin/conformance.ts', '--fail-on', 'none', '--reports', reports];
-  if (values.parallel) args.push('--parallel', values.parallel);
+  if (parallel) args.push('--parallel', parallel);
   const r = spawnSync('/usr/bin/time', args, { cwd: ROOT, encoding: 'utf8' });
   // /usr/bin/time reports the largest single process among those it waited for (the runner tree's peak)
   const m = /(\d+\.\d+) (\d+)\s*$/.exec(r.stderr.trim());
-  const c = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { scenarios: Array<{ durationMs: number }> };
-  const f: Figures = { wallS: Number(m?.[1]), scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, scenarioMs: 0, connect: [], tls: [], sasl: [], bind: [] };
+  const c = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { startedAt: string; scenarios: Array<{ durationMs: number }> };
+  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, scenarioMs: 0, connect: [], tls: [], sasl: [], bind: [] };
   f.scenarioMs = c.scenarios.reduce((a, s) => a + s.durationMs, 0);
+  const stamps: number[] = [];
   for (const line of fs.readFileSync(path.join(reports, 'cucumber.ndjson'), 'utf8').split('\n')) {
+    const t = /^\{"testCase(?:Started|Finished)":.*?"timestamp":\{"seconds":(\d+),"nanos":(\d+)\}/.exec(line);
+    if (t) stamps.push(Number(t[1]) + Number(t[2]) / 1e9);
     if (!line.includes('"attachment"')) continue;
     const a = (JSON.parse(line) as { attachment: { fileName?: string; body: string } }).attachment;
     if (!a.fileName?.endsWith('.xmpp.txt')) continue;
     latencies(a.body, f);
     for (const q of a.body.matchAll(/silence observed for the quiet window of (\d+) ms/g)) f.quietMs += Number(q[1]);
   }
+  if (stamps.length) {
+    const start = Date.parse(c.startedAt) / 1000;
+    f.beforeS = Math.min(...stamps) - start;
+    f.scenariosS = Math.max(...stamps) - Math.min(...stamps);
+    f.afterS = f.wallS - f.beforeS - f.scenariosS;
+  }
   return f;
 }
 
-const all: Figures[] = [];
-for (let i = 1; i <= runs; i++) {
-  const f = once(i);
-  all.push(f);
-  console.log(`run ${i}: ${f.wallS.toFixed(2)} s wall, ${f.scenarios} scenarios, peak RSS ${f.peakRssMb.toFixed(0)} MB`);
+/** cucumber's own start-up: loading the configuration, the support code and every feature (a dry run that selects nothing). */
+function cucumberStartup(): number {
+  const t0 = process.hrtime.bigint();
+  spawnSync(process.execPath, ['node_modules/@cucumber/cucumber/bin/cucumber.js', '--config', 'cucumber.mjs', '--dry-run', '--name', '^(?!)$'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, XMPP_CONFORMANCE_CONFIG: path.join(ROOT, 'targets', 'prosody', 'config.json'), XMPP_REPORTS_DIR: path.join(ROOT, 'reports', 'bench-dry-run') },
+  });
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
-const wall = median(all.map((f) => f.wallS));
-const flat = (k: 'connect' | 'tls' | 'sasl' | 'bind') => all.flatMap((f) => f[k]);
-console.log(`\nmedian of ${runs} full runs (target start, ${all[0]?.scenarios} scenarios, reports rendered):`);
-console.log(`  wall time            ${wall.toFixed(2)} s`);
-console.log(`  scenarios per second ${((all[0]?.scenarios ?? 0) / wall).toFixed(2)}`);
-console.log(`  stream header answer ${median(flat('connect')).toFixed(1)} ms (median over ${flat('connect').length} streams)`);
-console.log(`  TLS handshake        ${median(flat('tls')).toFixed(1)} ms (${flat('tls').length})`);
-console.log(`  SASL exchange        ${median(flat('sasl')).toFixed(1)} ms (${flat('sasl').length})`);
-console.log(`  resource binding     ${median(flat('bind')).toFixed(1)} ms (${flat('bind').length})`);
-console.log(`  quiet windows        ${median(all.map((f) => (100 * f.quietMs) / Math.max(1, f.scenarioMs))).toFixed(1)} % of summed scenario time`);
-console.log(`  peak RSS             ${median(all.map((f) => f.peakRssMb)).toFixed(0)} MB (largest single process)`);
+
+
+const report = (all: Figures[], label: string): number => {
+  const wall = median(all.map((f) => f.wallS));
+  const flat = (k: 'connect' | 'tls' | 'sasl' | 'bind') => all.flatMap((f) => f[k]);
+  console.log(`\nmedian of ${all.length} full run(s) ${label}(target start, ${all[0]?.scenarios} scenarios, reports rendered):`);
+  console.log(`  wall time            ${wall.toFixed(2)} s`);
+  console.log(`    before scenarios   ${median(all.map((f) => f.beforeS)).toFixed(2)} s (lab, target start, preflight, cucumber and its workers)`);
+  console.log(`    scenarios          ${median(all.map((f) => f.scenariosS)).toFixed(2)} s`);
+  console.log(`    after scenarios    ${median(all.map((f) => f.afterS)).toFixed(2)} s (target stop, compliance, Allure rendering)`);
+  console.log(`  scenarios per second ${((all[0]?.scenarios ?? 0) / wall).toFixed(2)}`);
+  console.log(`  stream header answer ${median(flat('connect')).toFixed(1)} ms (median over ${flat('connect').length} streams)`);
+  console.log(`  TLS handshake        ${median(flat('tls')).toFixed(1)} ms (${flat('tls').length})`);
+  console.log(`  SASL exchange        ${median(flat('sasl')).toFixed(1)} ms (${flat('sasl').length})`);
+  console.log(`  resource binding     ${median(flat('bind')).toFixed(1)} ms (${flat('bind').length})`);
+  console.log(`  quiet windows        ${median(all.map((f) => (100 * f.quietMs) / Math.max(1, f.scenarioMs))).toFixed(1)} % of summed scenario time`);
+  console.log(`  peak RSS             ${median(all.map((f) => f.peakRssMb)).toFixed(0)} MB (largest single process)`);
+  return wall;
+};
+
+const startups = [cucumberStartup(), cucumberStartup(), cucumberStartup()];
+const walls: Array<[string, number]> = [];
+for (const parallel of values.parallel ? values.parallel.split(',') : [undefined]) {
+  const all: Figures[] = [];
+  for (let i = 1; i <= runs; i++) {
+    const f = once(i, parallel);
+    all.push(f);
+    console.log(`run ${i}${parallel ? ` (parallel ${parallel})` : ''}: ${f.wallS.toFixed(2)} s wall, ${f.scenarios} scenarios, peak RSS ${f.peakRssMb.toFixed(0)} MB`);
+  }
+  walls.push([parallel ?? 'config', report(all, parallel ? `at parallel ${parallel} ` : '')]);
+}
+console.log(`\ncucumber start-up      ${median(startups).toFixed(2)} s (median of 3 dry runs: configuration, support code, features)`);
+if (walls.length > 1) {
+  const [base, baseWall] = walls[0]!;
+  for (const [p, w] of walls.slice(1)) console.log(`speed-up ${base} -> ${p} workers: ${(baseWall / w).toFixed(2)}x (${baseWall.toFixed(2)} s -> ${w.toFixed(2)} s)`);
+}
