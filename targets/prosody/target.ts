@@ -13,8 +13,8 @@ export const driver: TargetDriver = {
   async start(cfg: Config, profile: Profile, runDir: string): Promise<RunningTarget> {
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(runDir, 'data'), { recursive: true });
-    makeCert(path.join(runDir, 'certs'), cfg.domain);
-    if (cfg.otherDomain) makeCert(path.join(runDir, 'certs'), cfg.otherDomain);
+    makeCert(path.join(runDir, 'certs'), cfg.domain, 'ec');
+    if (cfg.otherDomain) makeCert(path.join(runDir, 'certs'), cfg.otherDomain, 'ec');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TARGET_RUN_DIR: runDir,
