@@ -18,7 +18,19 @@ export const PreflightSchema = z.object({
 });
 export type Preflight = z.infer<typeof PreflightSchema>;
 
+/**
+ * One check of the target before the scenarios. A target that ends the check's set-up with
+ * <internal-server-error/> gets one more try on new connections (as scenarios' set-ups do);
+ * the transcript of the first try is kept in front of the second's.
+ */
 export async function preflight(cfg: Config): Promise<Preflight> {
+  const first = await preflightOnce(cfg);
+  if (first.ok || first.problem !== 'setup' || !first.transcript.includes('<internal-server-error')) return first;
+  const second = await preflightOnce(cfg);
+  return { ...second, transcript: `${first.transcript}\n-- the target ended the set-up with <internal-server-error/>; tried once more on a new connection\n${second.transcript}` };
+}
+
+async function preflightOnce(cfg: Config): Promise<Preflight> {
   const secrets = secretsOf(cfg);
   let client: Client | undefined;
   try {
