@@ -2,20 +2,72 @@
 // (it terminates TLS), so it can rewrite a condition, corrupt a payload, answer in the target's
 // place, or close the connection where the target would not.
 //
-// DIGEST-MD5 scenarios have no control: Prosody offers no DIGEST-MD5, so they are skipped as not
-// applicable against the embedded target (listed in notApplicableOnProsody for the runner).
+// Prosody offers no DIGEST-MD5: for the DIGEST-MD5 scenarios the proxy offers it in Prosody's
+// place and plays its server side (digestInProsodysPlace), and bends exactly what the scenario checks.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Control } from '../controls.ts';
-import type { Conn } from '../proxy.ts';
+import type { Conn, Mutation } from '../proxy.ts';
+import { parseDigestChallenge } from '../../../support/peer/sasl.ts';
+import { TARGETS_DIR } from '../../../targets/target.ts';
 
 const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 const afterTls = (c: Conn) => /<proceed[\s/>]/.test(c.fromTarget);
 const MECHANISMS = /<mechanisms\b[^>]*>[\s\S]*?<\/mechanisms>/;
 
-/** Scenarios that are skipped as not applicable against Prosody (it offers no DIGEST-MD5): no control. */
-export const notApplicableOnProsody: string[] = [
-  'DIGEST-MD5 challenges are computed as RFC 2831 defines',
-  'after SASL DIGEST-MD5 the new stream offers neither STARTTLS nor SASL',
-];
+/** Scenarios that cannot be staged against Prosody at all: none, since the proxy plays DIGEST-MD5. */
+export const notApplicableOnProsody: string[] = [];
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+const md5 = (data: Buffer | string) => crypto.createHash('md5').update(data).digest();
+const hex = (b: Buffer) => b.toString('hex');
+
+/**
+ * DIGEST-MD5 in Prosody's place (RFC 2831, qop=auth, algorithm=md5-sess): the proxy adds it to the
+ * mechanisms offered after TLS, answers <auth mechanism='DIGEST-MD5'/> with a challenge, and turns
+ * the client's digest-response into a PLAIN login towards Prosody with the account's password
+ * (from the embedded target's config); Prosody's <success/> then carries the rspauth. `bend`
+ * changes the one thing a control violates.
+ */
+function digestInProsodysPlace(bend: { challenge?: (c: string) => string; featuresAfterSuccess?: (t: string) => string }): Mutation {
+  const cfg = JSON.parse(fs.readFileSync(path.join(TARGETS_DIR, 'prosody', 'config.json'), 'utf8')) as { domain: string; accounts: Array<{ user: string; password: string }> };
+  const passwords = new Map(cfg.accounts.map((a) => [a.user, a.password]));
+  const state = new WeakMap<Conn, { nonce: string; rspauth?: string; succeeded?: boolean }>();
+  return {
+    toClient: (t, c) => {
+      const s = state.get(c);
+      if (s?.rspauth && /<success\b/.test(t)) {
+        const rspauth = s.rspauth;
+        s.rspauth = undefined;
+        s.succeeded = true;
+        return t.replace(/<success\b[^>]*?(?:\/>|>[^<]*<\/success>)/, `<success xmlns='${SASL}'>${b64(`rspauth=${rspauth}`)}</success>`);
+      }
+      if (s?.succeeded && bend.featuresAfterSuccess && /<stream:features/.test(t)) return bend.featuresAfterSuccess(t);
+      if (!c.authenticated && afterTls(c)) return t.replace(/(<mechanisms\b[^>]*>)/, '$1<mechanism>DIGEST-MD5</mechanism>');
+      return t;
+    },
+    toTarget: (t, c) => {
+      const auth = /<auth\b[^>]*mechanism='DIGEST-MD5'[^>]*?(?:\/>|>[^<]*<\/auth>)/.exec(t);
+      if (auth) {
+        const nonce = crypto.randomBytes(12).toString('hex');
+        state.set(c, { nonce });
+        const challenge = `realm="${cfg.domain}",nonce="${nonce}",qop="auth",charset=utf-8,algorithm=md5-sess`;
+        c.toClient(`<challenge xmlns='${SASL}'>${b64(bend.challenge ? bend.challenge(challenge) : challenge)}</challenge>`);
+        return t.replace(auth[0], '');
+      }
+      const s = state.get(c);
+      const response = /<response\b[^>]*>([^<]+)<\/response>/.exec(t);
+      if (!s || !response) return t;
+      const r = parseDigestChallenge(Buffer.from(response[1]!, 'base64').toString('utf8'));
+      const [user, realm, cnonce, nc, uri] = [r.username?.[0] ?? '', r.realm?.[0] ?? cfg.domain, r.cnonce?.[0] ?? '', r.nc?.[0] ?? '', r['digest-uri']?.[0] ?? ''];
+      const password = passwords.get(user) ?? '';
+      const ha1 = hex(md5(Buffer.concat([md5(`${user}:${realm}:${password}`), Buffer.from(`:${s.nonce}:${cnonce}`)])));
+      s.rspauth = hex(md5(`${ha1}:${s.nonce}:${nc}:${cnonce}:auth:${hex(md5(`:${uri}`))}`));
+      return t.replace(response[0], `<auth xmlns='${SASL}' mechanism='PLAIN'>${b64(`\0${user}\0${password}`)}</auth>`);
+    },
+  };
+}
 
 /** Close the connection right after the target's n-th <failure/> holding `condition` (a target that allows n-1 retries). */
 function closeAfter(n: number, condition: string): Control['mutation'] {
@@ -205,5 +257,20 @@ export const controls: Control[] = [
         return previous ? t.replace(/(<stream:stream\b[^>]*\bid=')[^']*'/, `$1${previous}'`) : t;
       },
     },
+  },
+  // the emulation itself must be sound: played faithfully, both DIGEST-MD5 scenarios pass
+  { scenario: 'DIGEST-MD5 challenges are computed as RFC 2831 defines', change: "DIGEST-MD5 offered and played faithfully in the target's place", expect: 'passed', mutation: digestInProsodysPlace({}) },
+  { scenario: 'after SASL DIGEST-MD5 the new stream offers neither STARTTLS nor SASL', change: "DIGEST-MD5 offered and played faithfully in the target's place", expect: 'passed', mutation: digestInProsodysPlace({}) },
+  {
+    scenario: 'DIGEST-MD5 challenges are computed as RFC 2831 defines',
+    change: "DIGEST-MD5 offered and played in the target's place, its challenge carrying two nonces (RFC 2831 2.1.1: exactly one)",
+    expect: 'failed',
+    mutation: digestInProsodysPlace({ challenge: (c) => `${c},nonce="${crypto.randomBytes(6).toString('hex')}"` }),
+  },
+  {
+    scenario: 'after SASL DIGEST-MD5 the new stream offers neither STARTTLS nor SASL',
+    change: "DIGEST-MD5 offered and played in the target's place; the features of the stream after <success/> offer <mechanisms/> again",
+    expect: 'failed',
+    mutation: digestInProsodysPlace({ featuresAfterSuccess: (t) => t.replace(/(<stream:features\b[^>]*>)/, `$1<mechanisms xmlns='${SASL}'><mechanism>PLAIN</mechanism></mechanisms>`) }),
   },
 ];
