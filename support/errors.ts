@@ -16,6 +16,8 @@ export class ExpectationFailed extends AssertionError {
   constructor(message: string) {
     super({ message: LEVEL_PREFIX[current.level] + message });
     this.name = 'ExpectationFailed';
+    // a verdict's evidence is its message and the transcripts: the suite's own call stack is noise in every report
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

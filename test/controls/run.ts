@@ -106,7 +106,7 @@ async function inside(): Promise<number> {
           if (ok) pass++;
           else fail++;
           const schemaNote = want ? `; schema violation in ${want.ns} ${flagged ? 'flagged' : 'NOT flagged'}` : '';
-          rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${want ? 'schema   ' : c.expect === 'failed' ? 'violation' : 'repair   '}: ${c.change}\n        -> ${c.scenario} (${profile}): ${got} (expected ${c.expect})${schemaNote}`);
+          rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${want ? 'schema   ' : c.expect === 'failed' ? 'violation' : 'must pass'}: ${c.change}\n        -> ${c.scenario} (${profile}): ${got} (expected ${c.expect})${schemaNote}`);
         }
       } finally {
         await target.stop();
