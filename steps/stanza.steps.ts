@@ -267,9 +267,7 @@ When('{role} collects any answer to {string}', async function (this: XmppWorld, 
 Then('{role} receives no error in answer to its error stanzas', async function (this: XmppWorld, role: string) {
   const c = this.client(role);
   // the round-trip: the target handles the client's stanzas in order, so any answer to the errors precedes the pong
-  const rt = nextId('rt');
-  c.stream.send(el('iq', { type: 'get', id: rt, to: this.cfg.domain }, el('ping', { xmlns: NS.ping })));
-  await c.stream.expectElement((e) => e.is('iq') && e.attr('id') === rt, `the answer to the round-trip ping ${rt} (proof that nothing else was sent)`);
+  const rt = await c.stream.roundTrip(this.cfg.domain);
   const arrived = c.stream.drain().flatMap((e) => (e.kind === 'element' && isStanza(e.element) ? [e.element] : []));
   const own = (s: XmlElement) => {
     const from = s.attr('from') ?? '';

@@ -3,7 +3,6 @@
 import { NS, el, type XmlElement } from '../wire/element.ts';
 import { failed } from '../errors.ts';
 import type { Client } from './client.ts';
-import { nextId } from './client.ts';
 
 /** RFC 3920 9.3.2: the values of the <error/> element's 'type'. */
 export const ERROR_TYPES = ['cancel', 'continue', 'modify', 'auth', 'wait'] as const;
@@ -69,9 +68,7 @@ export const LANGTAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
  */
 export async function sendInitialPresence(c: Client, domain: string): Promise<number> {
   c.stream.send(el('presence'));
-  const id = nextId('pres-rt');
-  c.stream.send(el('iq', { type: 'get', id, to: domain }, el('ping', { xmlns: NS.ping })));
-  await c.stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to ping ${id} after initial presence`);
+  await c.stream.roundTrip(domain);
   let n = 0;
   for (const ev of c.stream.drain()) {
     if (ev.kind === 'element' && ev.element.is('presence')) n++;

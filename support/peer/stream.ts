@@ -346,16 +346,25 @@ export class XmppStream {
    * the server on an authenticated c2s stream: its answer arriving first proves the earlier input
    * was processed), else by the configured quiet window. Returns which proof was used.
    */
+  /**
+   * An IQ ping to `to` and its answer: whatever the target sent because of earlier input arrives
+   * before that answer, and stays in the inbox for the caller. Returns the ping's id.
+   */
+  async roundTrip(to: string): Promise<string> {
+    const id = `rt-${++roundTrips}`;
+    this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
+    await this.expect(
+      (e) => e.kind === 'element' && e.element.local === 'iq' && e.element.attr('id') === id,
+      `the answer to the round-trip ping ${id} (proof that nothing else was sent)`,
+    );
+    return id;
+  }
+
   async expectNothing(canRoundTrip: boolean, to: string, what = 'nothing'): Promise<SilenceProof> {
     const before = this.inbox.filter((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed');
     if (before.length) failed(`expected ${what}, but the target sent:\n  ${before.map(describe).join('\n  ')}`);
     if (canRoundTrip && !this.ended) {
-      const id = `rt-${++roundTrips}`;
-      this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
-      await this.expect(
-        (e) => e.kind === 'element' && e.element.local === 'iq' && e.element.attr('id') === id,
-        `the answer to the round-trip ping ${id} (proof that nothing else was sent)`,
-      );
+      const id = await this.roundTrip(to);
       const extra = this.inbox.filter((e) => e.kind !== 'tcp-end' && e.kind !== 'tcp-closed');
       if (extra.length) failed(`expected ${what}; before the round-trip answer the target sent:\n  ${extra.map(describe).join('\n  ')}`);
       this.transcript.note(`silence proved by round-trip ${id}`);
