@@ -4,9 +4,9 @@ import { When, Then } from '@cucumber/cucumber';
 import { Given } from '../support/given.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS, type XmlElement } from '../support/wire/element.ts';
-import { failed } from '../support/errors.ts';
+import { ExpectationFailed, failed, withoutLevel } from '../support/errors.ts';
 import type { InboxEvent } from '../support/peer/stream.ts';
-import { newKey, verifyWithTarget, isStanza } from '../support/peer/server.ts';
+import { newKey, verifyWithTarget, isStanza, judgeNotHandledOverS2s } from '../support/peer/server.ts';
 import { nextId } from '../support/peer/client.ts';
 import { notApplicable } from '../support/hooks.ts';
 
@@ -30,6 +30,27 @@ Given("the peer's listener answers verifications with another stream id", async 
 
 Given("the peer's listener answers verifications with a stream error", async function (this: XmppWorld) {
   (await this.startListener()).policy.verify = 'stream-error';
+});
+
+Given("the peer's listener answers verifications addressed to a host the target does not serve", async function (this: XmppWorld) {
+  (await this.startListener()).policy.verify = 'wrong-to';
+});
+
+Given("the peer's listener answers verifications from a domain other than the originating server's", async function (this: XmppWorld) {
+  (await this.startListener()).policy.verify = 'wrong-from';
+});
+
+/** The note to 8.3 step 9: the error is owed on the stream that carried the authoritative server's faulty answer. */
+Then("the target closes the stream that carried the authoritative answer with {conditions}", async function (this: XmppWorld, conditions: string[]) {
+  const l = await this.startListener();
+  const [v] = await l.awaitVerifications(1);
+  const s = l.verificationStream()!;
+  try {
+    this.outcome(`the peer's listener answered ${v!.answer} on ${s.label}; then ${await s.expectStreamErrorAndClose(conditions)}`);
+  } catch (e) {
+    if (e instanceof ExpectationFailed) failed(`after the peer's listener answered ${v!.answer} on ${s.label}: ${withoutLevel(e)}\nAll connections:\n${this.ledger.describe()}`);
+    throw e;
+  }
 });
 
 Given("the peer's listener declares the dialback namespace as {string}", async function (this: XmppWorld, ns: string) {
@@ -228,6 +249,11 @@ Then('the target drops the early stanza silently or refuses it with <not-authori
   this.outcome(`dropped silently, then ${ev.element}: the reading of 8.3 step 10`);
 });
 
+/** 10.1: a peer's stanza without 'to' is not processed on the sender's behalf; proved by an s2s round-trip. */
+Then('the target does not handle the stanza {string} as addressed to itself', async function (this: XmppWorld, id: string) {
+  this.outcome(await judgeNotHandledOverS2s({ ledger: this.ledger, stream: this.peerStream(), stanzaId: id, from: `someone@${this.cfg.peer.domain}/x`, to: this.cfg.domain, ms: this.cfg.timeouts.responseMs * 3 }));
+});
+
 Then("the target answered nothing on the peer's connection but the validation", function (this: XmppWorld) {
   const e = this.ledger.entries.find((x) => x.stream === this.peerStream());
   const other = (e?.received ?? []).filter((x) => !isDb(x, 'result') && !x.is('features', NS.stream));
@@ -323,6 +349,19 @@ Then("the target's initial stream header to the peer has {string} set to {string
   const h = targetInitialHeader(this);
   const want = this.render(value);
   if (h.attr(name) !== want) failed(`the target's initial stream header carries ${h.attr(name) === undefined ? `no '${name}'` : `${name}='${h.attr(name)}'`}, expected '${want}': ${h}`);
+  this.outcome(`${name}='${want}' on ${h}`);
+});
+
+/** 4.4 constrains 'to' where it is present; 8.3 step 2 makes it OPTIONAL on a dialback stream header. */
+Then("the target's initial stream header to the peer has {string} set to {string}, or none as dialback allows", function (this: XmppWorld, name: string, value: string) {
+  const h = targetInitialHeader(this);
+  const want = this.render(value);
+  const got = h.attr(name);
+  if (got === undefined && Object.entries(h.attrs).some(([k, v]) => k.startsWith('xmlns:') && v === NS.dialback)) {
+    this.outcome(`'${name}' absent, OPTIONAL per 8.3 step 2 on a header that declares dialback: ${h}`);
+    return;
+  }
+  if (got !== want) failed(`the target's initial stream header carries ${got === undefined ? `no '${name}' (and declares no dialback, where 8.3 step 2 would make it OPTIONAL)` : `${name}='${got}'`}, expected '${want}', a hostname serviced by the receiving entity: ${h}`);
   this.outcome(`${name}='${want}' on ${h}`);
 });
 

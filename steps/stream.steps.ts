@@ -9,7 +9,7 @@ import { failed } from '../support/errors.ts';
 import { ATTACH } from '../support/hooks.ts';
 import { nextId, sendHeadersAs } from '../support/peer/client.ts';
 import { LATER_NAMES, STREAM_CONDITIONS } from '../support/peer/stream.ts';
-import { conditionOf, counterPattern, estimatedBits, parseStreams, received, settle } from '../support/peer/observe.ts';
+import { conditionOf, counterPattern, estimatedBits, judgeDefinedCondition, parseStreams, received, settle, versionReading } from '../support/peer/observe.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 Given('a client connected to the target', async function (this: XmppWorld) {
@@ -237,25 +237,41 @@ When('{role} negotiates up to {stage}, sending every stream header as:', async f
  * round-trip ping on an authenticated stream, or, before authentication, by the stream features.
  */
 Then('the server ignores it or closes the stream with {conditions}', async function (this: XmppWorld, allowed: string[]) {
-  const c = this.client();
+  await ignoredOrRefused(this, (e) => `<${judgeCondition(e, allowed, 'the input ignored')}/>`);
+});
+
+/** 4.7.2-3 alone: any defined condition passes; the outcome says whether it is the one whose definition fits. */
+Then('the server ignores it or closes the stream with a condition the draft defines, ideally {conditions}', async function (this: XmppWorld, fitting: string[]) {
+  await ignoredOrRefused(this, (e) => judgeDefinedCondition(e, fitting));
+});
+
+Then('the server closes the stream with a condition the draft defines, ideally {conditions}', async function (this: XmppWorld, fitting: string[]) {
+  const r = await this.client().stream.expectStreamError(null);
+  const how = judgeDefinedCondition(r.element, fitting);
+  if (!r.streamClosed || r.tcp === 'open') failed(`the target sent ${how} but did not close the stream and the TCP connection (RFC 3920 4.7.1)`);
+  this.outcome(`stream error ${how}, </stream:stream>, TCP ${r.tcp}`);
+});
+
+async function ignoredOrRefused(world: XmppWorld, judge: (error: XmlElement) => string): Promise<void> {
+  const c = world.client();
   const s = c.stream;
   let rt: string | undefined;
   if (c.canRoundTrip) {
     rt = nextId('rt-ign');
-    s.sendRaw(`<iq type='get' id='${rt}' to='${this.cfg.domain}'><ping xmlns='${NS.ping}'/></iq>`);
+    s.sendRaw(`<iq type='get' id='${rt}' to='${world.cfg.domain}'><ping xmlns='${NS.ping}'/></iq>`);
   }
   const r = await settle(s, rt);
   switch (r.kind) {
     case 'answer':
     case 'features':
-      this.outcome(`ignored: ${r.kind === 'answer' ? `the round-trip ping ${rt} was answered` : 'the stream was served (features arrived)'}; no stream error`);
+      world.outcome(`ignored: ${r.kind === 'answer' ? `the round-trip ping ${rt} was answered` : 'the stream was served (features arrived)'}; no stream error`);
       s.drain();
       return;
     case 'error': {
-      const cond = judgeCondition(r.element, allowed, 'the input ignored');
+      const cond = judge(r.element);
       const after = await s.awaitCloseAfterError();
-      if (!after.streamClosed || after.tcp === 'open') failed(`the target sent <${cond}/> but did not close the stream and the TCP connection (RFC 3920 4.7.1)`);
-      this.outcome(`refused with <${cond}/>, </stream:stream>, TCP ${after.tcp}`);
+      if (!after.streamClosed || after.tcp === 'open') failed(`the target sent ${cond} but did not close the stream and the TCP connection (RFC 3920 4.7.1)`);
+      world.outcome(`refused with ${cond}, </stream:stream>, TCP ${after.tcp}`);
       return;
     }
     case 'closed':
@@ -263,9 +279,9 @@ Then('the server ignores it or closes the stream with {conditions}', async funct
     case 'tainted':
       failed(`the target answered with ${r.what}, which no XMPP stream may carry (11.1)`);
     case 'silence':
-      failed(`within ${this.cfg.timeouts.responseMs} ms the target neither ${rt ? `answered the round-trip ping ${rt}` : 'sent stream features'} nor sent a stream error.\n${s.inboxSummary()}`);
+      failed(`within ${world.cfg.timeouts.responseMs} ms the target neither ${rt ? `answered the round-trip ping ${rt}` : 'sent stream features'} nor sent a stream error.\n${s.inboxSummary()}`);
   }
-});
+}
 
 /** Not served: any stream error, a close or silence passes and is named; features fail. */
 Then('the server sends no stream features', async function (this: XmppWorld) {
@@ -479,4 +495,20 @@ Then('the stream features do not offer session establishment', function (this: X
   if (!f) failed('no stream features were received');
   if (f.child('session', NS.session)) failed(`session establishment (RFC 3921 3) is offered before authentication: ${f}`);
   this.outcome('no <session/> before SASL');
+});
+
+/** 4.4.1-1 alone: what the answer shows about how the minor number was read; an answer that cannot show it is not applicable. */
+Then('the response version reads the minor number of {string} as an integer, where the answer can tell', async function (this: XmppWorld, sent: string) {
+  const s = this.client().stream;
+  const h = await awaitHeader(this);
+  const r = await settle(s, undefined, this.cfg.timeouts.quietMs);
+  if (r.kind === 'error') {
+    await s.awaitCloseAfterError();
+    return notApplicable(this, `the target refused version '${sent}' with <${conditionOf(r.element) ?? 'no defined condition'}/>: a refusal does not show how the minor number was read (whether it may refuse is core-4.4.1-5's verdict)`);
+  }
+  const v = versionReading(sent, h.attr('version'));
+  if (v.reading === 'decimal') failed(`the target read version '${sent}' as a decimal number, not as separate integers: ${v.why}`);
+  if (v.reading === 'cannot-tell') return notApplicable(this, `${v.why}; a decimal and an integer reading of '${sent}' both lie below the target's own 1.0, so only an echo of the version sent could tell them apart (whether the lower version was chosen is core-4.4.1-5's verdict)`);
+  this.outcome(`read as separate integers: ${v.why}`);
+  return undefined;
 });

@@ -210,18 +210,35 @@ Feature: 4.4 Stream Attributes
         """
       Then the server answers with version "1.0" or closes the stream with <unsupported-version/>
 
-    @req:core-4.4.1-1 @req:core-4.4.1-5 @MUST @c2s
+    @req:core-4.4.1-5 @MUST @c2s
     Scenario: a client announcing version 0.10 gets 0.10 back or <unsupported-version/>
-      "The major and minor numbers MUST be treated as separate integers" and the response
-      version is "the value supplied by the initiating entity or the highest version number
-      supported by the receiving entity, whichever is lower." 0.10 is lower than 1.0; '0.1'
-      would be a decimal reading, '1.0' the higher of the two.
+      The response version is "the value supplied by the initiating entity or the highest
+      version number supported by the receiving entity, whichever is lower." 0.10 is lower than
+      1.0; '1.0' would be the higher of the two. How the minor number is read is the next
+      scenario's question (core-4.4.1-1), so a wrong choice here is charged once, here.
       Given a client connected to the target
       When the client opens a stream with:
         """
         <?xml version='1.0'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='0.10'>
         """
       Then the server answers with version "0.10", with or without stream features, or closes the stream with <unsupported-version/>
+
+    @req:core-4.4.1-1 @MUST @c2s
+    Scenario: a client announcing version 0.10 has its minor number read as the integer 10
+      "The major and minor numbers MUST be treated as separate integers and each number MAY be
+      incremented higher than a single digit." Against the target's own 1.0, an integer reading
+      (major 0, minor 10) and a decimal one (0.1) of any version give the same comparison, so
+      only a version echoed back can tell them apart: '0.10' passes, '0.1' fails.
+      Reading: an answer of the target's own '1.0', or a refusal, shows nothing about how the
+      minor number was read, and the scenario is not applicable (whether the lower version was
+      chosen is core-4.4.1-5's verdict, charged once there); the other reading (a wrong choice
+      of version proves a wrong reading of the number) would charge the 4.4.1-5 defect twice.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='0.10'>
+        """
+      Then the response version reads the minor number of "0.10" as an integer, where the answer can tell
 
     @req:core-4.4.1-2 @MUST @c2s
     Scenario: a version with leading zeros is read as 1.0

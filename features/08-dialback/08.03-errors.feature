@@ -33,26 +33,41 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       Then the target closes the peer's stream with <host-unknown/>
 
     @req:core-8.3-19 @MUST @s2s
-    Scenario: a validation request for a host the target does not serve gets <host-unknown/>
+    Scenario: an authoritative answer addressed to a host the target does not serve gets <host-unknown/>
       "If the value of the 'to' address does not match a hostname recognized by the Receiving
       Server, then the Receiving Server MUST generate a `<host-unknown/>` stream error condition
-      and terminate both the XML stream and the underlying TCP connection."
-      Given the peer's listener serves its domains
+      and terminate both the XML stream and the underlying TCP connection." The sentence is in
+      the note to step 9: it is about the Authoritative Server's `<db:verify type='...'/>`
+      answer. The peer originates a connection and sends `<db:result/>`; the target, as
+      receiving server, dials back to the peer's listener and sends `<db:verify/>`; the
+      listener answers it (the key is valid) with to='no-such-host.invalid'.
+      Reading: the stream error is owed on the stream that carried the faulty answer (the
+      target's connection to the authoritative server), as `<invalid-id/>` in the same note
+      (core-8.3-18); a reading that put it on the originating stream would look there instead,
+      and the failure message lists what every connection carried.
+      Given the peer's listener answers verifications addressed to a host the target does not serve
       When the peer opens a stream to the target's s2s port
-      And the peer asks the target to validate "{peer-domain}" for "no-such-host.invalid"
-      Then the target closes the peer's stream with <host-unknown/>
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target closes the stream that carried the authoritative answer with <host-unknown/>
 
     @req:core-8.3-20 @MUST @s2s
-    Scenario: a validation request from a domain other than the stream's gets <invalid-from/>
+    Scenario: an authoritative answer from a domain other than the originating server's gets <invalid-from/>
       "If the value of the 'from' address does not match the hostname represented by the
       Originating Server when opening the TCP connection (or any validated domain thereof ...),
       then the Receiving Server MUST generate an `<invalid-from/>` stream error condition and
-      terminate both the XML stream and the underlying TCP connection." The stream was opened
-      as the peer domain; the request names the peer's second domain, not yet validated.
-      Given the peer's listener serves its domains
+      terminate both the XML stream and the underlying TCP connection." The sentence is in the
+      note to step 9: it is about the Authoritative Server's `<db:verify type='...'/>` answer.
+      The peer originates a connection as the peer domain and sends `<db:result/>`; the target
+      dials back to the peer's listener and sends `<db:verify/>`; the listener answers it (the
+      key is valid) with from='{second-peer-domain}', a domain nothing validated.
+      Reading: the stream error is owed on the stream that carried the faulty answer (the
+      target's connection to the authoritative server), as `<invalid-id/>` in the same note
+      (core-8.3-18); a reading that put it on the originating stream would look there instead,
+      and the failure message lists what every connection carried.
+      Given the peer's listener answers verifications from a domain other than the originating server's
       When the peer opens a stream to the target's s2s port
-      And the peer asks the target to validate "{second-peer-domain}"
-      Then the target closes the peer's stream with <invalid-from/>
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target closes the stream that carried the authoritative answer with <invalid-from/>
 
     @req:core-4.4.1-8 @SHOULD_NOT @s2s
     Scenario: a peer stream header without version is answered without version
@@ -260,11 +275,16 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       Then the target closes the peer's stream with any stream error
 
     @req:core-10.1-2 @MUST @s2s
-    Scenario: a stanza without 'to' over s2s is refused and the connection ended
+    Scenario: a stanza without 'to' over s2s is not processed on behalf of the sending server
       "Because all stanzas received from other servers MUST possess a 'to' attribute, this rule
-      applies only to stanzas received from a registered entity": a server must not treat a
-      peer's stanza without 'to' as addressed to itself. Any stream error that ends the
-      connection is accepted here; the scenario above decides the condition's name.
+      applies only to stanzas received from a registered entity (such as a client) that is
+      connected to the server." The rule is 10.1's "process it on behalf of the entity that
+      sent it": a peer's IQ without 'to' must not be answered as one addressed to the target.
+      Reading: this sentence restates core-9.1.1-2 and asks only that the rule of 10.1 not be
+      applied; the stream error `<improper-addressing/>` is 9.1.1-2's demand and is judged
+      there, so no answer, a stanza error, or any stream error passes here (named). The other
+      reading (a stream error demanded here too) would charge one defect twice. Proved by a
+      round-trip: a ping to the target, which answers it only after handling the IQ before it.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port
       And the peer asks the target to validate "{peer-domain}"
@@ -273,7 +293,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         """
         <iq from='someone@{peer-domain}/x' id='s2s-noto-2' type='get'><ping xmlns='urn:xmpp:ping'/></iq>
         """
-      Then the target closes the peer's stream with any stream error
+      Then the target does not handle the stanza "s2s-noto-2" as addressed to itself
 
     @req:core-8.3-12 @MUST @s2s
     Scenario: a verification request under a wrong dialback namespace gets <invalid-namespace/>

@@ -178,11 +178,16 @@ Feature: 8.3 Dialback Protocol
       "to -- [...] The 'to' attribute SHOULD be used only in the XML stream header from the
       initiating entity to the receiving entity, and MUST be set to a hostname serviced by the
       receiving entity."
+      Reading: 4.4 constrains the value where 'to' is present; on the dialback stream header
+      "The 'to' and 'from' attributes are OPTIONAL on the root stream element" (8.3 step 2), so
+      a header that declares dialback and carries no 'to' passes (named), and a 'to' naming
+      anything but the peer's domain fails. The other reading (4.4 demands a 'to' on every
+      initiating header) would fail a dialback header the protocol section allows.
       Given the peer's listener serves its domains
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
       Then the target opens its own connection to the peer and validates it by dialback
-      And the target's initial stream header to the peer has "to" set to "{peer-domain}"
+      And the target's initial stream header to the peer has "to" set to "{peer-domain}", or none as dialback allows
 
     @req:core-4.4.1-4 @req:core-5.1-3 @MUST @s2s
     Scenario: the target's stream header toward the peer announces version 1.0

@@ -29,6 +29,29 @@ Feature: 11.2 XML Namespace Names and Prefixes
       When the client negotiates up to "sasl"
       Then everything the server sent declares the streams namespace on every stream header
 
+    @req:core-11.2.1-2 @MUST @c2s
+    Scenario: a stream element in a wrong streams namespace gets <invalid-namespace/>
+      "The name of the streams namespace MUST be 'http://etherx.jabber.org/streams'." A header
+      that names another one is refused with the condition 4.7.3 defines for exactly this:
+      `<invalid-namespace/>`: "the streams namespace name is something other than
+      'http://etherx.jabber.org/streams' or the dialback namespace name is something other than
+      'jabber:server:dialback'". That a stream error comes after a header and is followed by a
+      close is core-4.7.1-2's and core-4.7-2's verdict (section 4.7), not this one.
+      Reading: 4.7.3's list item for `<invalid-namespace/>` carries no keyword of its own, so
+      the catalogue has no 4.7.3 id for it; the demand is decided under this sentence, which
+      names the namespace. `<bad-format/>` "MAY be used instead of the more specific
+      XML-related errors, such as `<bad-namespace-prefix/>`, `<invalid-xml/>`,
+      `<restricted-xml/>`, `<unsupported-encoding/>`, and `<xml-not-well-formed/>`": this
+      reading takes a wrong namespace name for a protocol error, not one of those, and demands
+      `<invalid-namespace/>`; the other reading (the "such as" list is open to it) would
+      accept `<bad-format/>`.
+      Given a client connected to the target
+      When the client opens a stream with:
+        """
+        <?xml version='1.0'?><stream:stream to='{domain}' xmlns='jabber:client' xmlns:stream='http://wrong.example/streams' version='1.0'>
+        """
+      Then the server closes the stream with <invalid-namespace/>
+
     @req:core-11.2.1-3 @MUST @c2s
     Scenario: stream, features and error from the server carry a streams-namespace prefix
       "The element names of the `<stream/>` element and its `<features/>` and `<error/>` children

@@ -3,9 +3,9 @@
 // The raw text is the transcript's 'recv' side (SASL payloads are redacted there: harmless
 // for these checks, which look at markup, prefixes, declarations and escaping).
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { ExpectationFailed } from '../errors.ts';
+import { ExpectationFailed, failed } from '../errors.ts';
 import { NS, XmlElement } from '../wire/element.ts';
-import type { XmppStream } from './stream.ts';
+import { LATER_NAMES, STREAM_CONDITIONS, type XmppStream } from './stream.ts';
 
 export type Settled =
   | { kind: 'features'; element: XmlElement }
@@ -267,3 +267,42 @@ export function estimatedBits(ids: string[]): number {
   return varying * Math.log2(alphabet);
 }
 
+
+/**
+ * RFC 3920 4.4.1: "The major and minor numbers MUST be treated as separate integers". What a
+ * response version shows about how the receiving entity read the version `sent`: 'integer' when
+ * it is the same pair of integers; 'decimal' when it differs as integers but equals it as a
+ * decimal number (0.10 answered as 0.1); 'cannot-tell' otherwise (its own version, which a
+ * decimal and an integer reading of a lower `sent` both put above it, or no version at all).
+ */
+export function versionReading(sent: string, answered: string | undefined): { reading: 'integer' | 'decimal' | 'cannot-tell'; why: string } {
+  const pair = (v: string) => /^(\d+)\.(\d+)$/.exec(v)?.slice(1).map(Number) as [number, number] | undefined;
+  const s = pair(sent);
+  if (!s) throw new Error(`the scenario's version '${sent}' is not <major>.<minor>`);
+  if (answered === undefined) return { reading: 'cannot-tell', why: 'the response header carries no version' };
+  const a = pair(answered);
+  if (a && a[0] === s[0] && a[1] === s[1]) return { reading: 'integer', why: `answered version='${answered}': major ${a[0]}, minor ${a[1]}, the integers sent` };
+  if (Number(answered) === Number(sent)) return { reading: 'decimal', why: `answered version='${answered}' for '${sent}': equal as decimal numbers, but minor ${a?.[1] ?? '?'} is not minor ${s[1]}` };
+  return { reading: 'cannot-tell', why: `answered version='${answered}', which is neither '${sent}' nor its decimal reading; how the minor number ${s[1]} was read does not show in it` };
+}
+
+/**
+ * RFC 3920 4.7.2: a stream error "MUST contain a child element corresponding to one of the
+ * defined ... conditions ...; this element MUST be qualified by the
+ * 'urn:ietf:params:xml:ns:xmpp-streams' namespace". Any condition 4.7.3 defines passes; the
+ * outcome says whether it is one of `fitting` (the conditions whose definitions fit what the
+ * suite sent) or another defined one. A later RFC's name, an undefined name, or a condition
+ * outside the namespace fails.
+ */
+export function judgeDefinedCondition(error: XmlElement, fitting: string[]): string {
+  const cond = conditionOf(error);
+  const list = fitting.map((c) => `<${c}/>`).join(' or ');
+  if (cond && (STREAM_CONDITIONS as readonly string[]).includes(cond)) {
+    return fitting.includes(cond) ? `<${cond}/>, a defined condition whose definition fits this input` : `<${cond}/>, a defined condition (the definition that fits this input best is ${list}; 4.7.2 asks for a defined condition, not a particular one)`;
+  }
+  const later = cond && LATER_NAMES[cond];
+  if (later) failed(`the stream error's condition <${cond}/> is not one the draft defines: it is the name RFC 6120 gave <${later}/> later (RFC 3920 4.7.2: one of the defined conditions of 4.7.3; ${list} would fit this input).\nReceived: ${error}`);
+  const outside = error.elements().filter((c) => c.ns !== NS.streams && (STREAM_CONDITIONS as readonly string[]).includes(c.local));
+  if (outside.length) failed(`the stream error's condition <${outside[0]!.local}/> is not qualified by ${NS.streams} (RFC 3920 4.7.2).\nReceived: ${error}`);
+  failed(`the stream error carries ${cond ? `<${cond}/>, a condition the draft does not define` : 'no condition'} (RFC 3920 4.7.2: one of the defined conditions of 4.7.3; ${list} would fit this input).\nReceived: ${error}`);
+}

@@ -77,6 +77,9 @@ async function waitUntil<T>(check: () => T | undefined, waiters: Array<() => voi
   }
 }
 
+/** A hostname no target serves (RFC 2606 reserves .invalid). */
+export const UNKNOWN_HOST = 'no-such-host.invalid';
+
 export const newKey = (): string => crypto.randomBytes(32).toString('hex');
 export const newStreamId = (): string => crypto.randomBytes(12).toString('hex');
 
@@ -100,9 +103,12 @@ export interface ListenerPolicy {
   /**
    * how the authoritative role answers <db:verify/>: by the key's truth; always invalid; with
    * another stream id than asked (8.3 step 8 note: <invalid-id/>); or with a stream error
-   * instead of an answer (8.3: the receiving server then owes <remote-connection-failed/>)
+   * instead of an answer (8.3: the receiving server then owes <remote-connection-failed/>);
+   * or honestly, but addressed wrongly (the note to 8.3 step 9): 'wrong-to' names a host the
+   * receiving server does not serve (<host-unknown/>), 'wrong-from' a domain other than the
+   * originating server's (<invalid-from/>)
    */
-  verify: 'honest' | 'invalid' | 'wrong-id' | 'stream-error';
+  verify: 'honest' | 'invalid' | 'wrong-id' | 'stream-error' | 'wrong-to' | 'wrong-from';
   /** the dialback namespace the listener declares on its response headers (a wrong one: 8.3-5, 8.3-13) */
   dialbackNs?: string;
   /** how the receiving role answers the target's <db:result/>: verify with the target (dial back), or refuse */
@@ -155,7 +161,19 @@ export class PeerListener {
   }
 
   /** <db:verify/> requests the authoritative role answered, with the answer given */
-  readonly verifications: Array<{ id: string; from: string; to: string; answered: string; label: string }> = [];
+  readonly verifications: Array<{ id: string; from: string; to: string; answered: string; label: string; answer?: string }> = [];
+
+  /** Wait, bounded, until the authoritative role has answered `n` of the target's <db:verify/> requests. */
+  async awaitVerifications(n: number, ms = this.o.cfg.timeouts.responseMs * 2): Promise<PeerListener['verifications']> {
+    await this.until(() => this.verifications.length >= n, ms, () => `expected the target, as receiving server, to ask the peer's listener to verify the key (<db:verify/>, 8.3 step 8) within ${ms} ms; it did not.\n${this.o.ledger.describe()}`);
+    return this.verifications;
+  }
+
+  /** The connection (the target opened it) on which the authoritative role gave its `n`-th answer. */
+  verificationStream(n = 0): XmppStream | undefined {
+    const label = this.verifications[n]?.label;
+    return this.accepted.find((s) => s.label === label);
+  }
 
   /** Wait, bounded, until the target has opened `n` connections to the listener. */
   async awaitConnections(n: number, ms = this.o.cfg.timeouts.responseMs): Promise<XmppStream[]> {
@@ -199,10 +217,14 @@ export class PeerListener {
         this.verifications.push({ id: e.attr('id') ?? '', from: e.attr('from') ?? '', to: e.attr('to') ?? '', answered: 'stream-error', label: stream.label });
         return;
       }
-      const valid = (this.policy.verify === 'honest' || this.policy.verify === 'wrong-id') && key !== undefined && key === e.text().trim();
+      const valid = this.policy.verify !== 'invalid' && key !== undefined && key === e.text().trim();
       const id = this.policy.verify === 'wrong-id' ? `${e.attr('id')}-other` : e.attr('id');
-      stream.send(el('db:verify', { from: e.attr('to'), to: e.attr('from'), id, type: valid ? 'valid' : 'invalid' }));
-      this.verifications.push({ id: e.attr('id') ?? '', from: e.attr('from') ?? '', to: e.attr('to') ?? '', answered: valid ? 'valid' : 'invalid', label: stream.label });
+      const from = this.policy.verify === 'wrong-from' ? this.o.cfg.peer.secondDomain : e.attr('to');
+      const to = this.policy.verify === 'wrong-to' ? UNKNOWN_HOST : e.attr('from');
+      const answer = el('db:verify', { from, to, id, type: valid ? 'valid' : 'invalid' });
+      stream.send(answer);
+      this.verifications.push({ id: e.attr('id') ?? '', from: e.attr('from') ?? '', to: e.attr('to') ?? '', answered: valid ? 'valid' : 'invalid', label: stream.label, answer: answer.toString() });
+      for (const w of this.waiters.splice(0)) w();
       return;
     }
     if (isDb(e, 'result') && !e.attr('type')) {
@@ -246,4 +268,43 @@ export async function verifyWithTarget(o: S2sOptions, peerDomain: string, target
   } finally {
     s.close();
   }
+}
+
+let s2sRoundTrips = 0;
+
+/**
+ * Whether the target handled, as addressed to itself, a stanza the peer sent over its connection
+ * `stream` (10.1: "processed on behalf of the sender" applies only to stanzas from a registered
+ * entity; a peer's stanza without 'to' is not one). Settled by a round-trip: an IQ ping from
+ * `from` to `to`, sent right behind it; the target answers it (over whichever connection it
+ * uses toward the peer: 4.2 wants its own) only after it has handled the stanza before it.
+ * Passes, naming which, on: no answer to the stanza before the round-trip's answer; a stanza
+ * error; a stream error or the connection closed. Fails on an answer of type 'result'.
+ * Without the round-trip's answer within `ms`, silence for `ms` is the (weaker) proof, named.
+ */
+export async function judgeNotHandledOverS2s(o: { ledger: Ledger; stream: XmppStream; stanzaId: string; from: string; to: string; ms: number }): Promise<string> {
+  const rt = `rt-s2s-${++s2sRoundTrips}`;
+  if (!o.stream.isEnded && !o.stream.transport.isEnded) o.stream.send(el('iq', { from: o.from, to: o.to, id: rt, type: 'get' }, el('ping', { xmlns: NS.ping })));
+  const answerTo = (id: string) => {
+    for (const e of o.ledger.entries) for (const x of e.received) if (isStanza(x) && x.attr('id') === id && (x.attr('type') === 'result' || x.attr('type') === 'error')) return { label: e.label, stanza: x };
+    return undefined;
+  };
+  const mine = o.ledger.entries.find((e) => e.stream === o.stream);
+  const streamError = () => mine?.received.find((x) => x.is('error', NS.stream));
+  const ended = () => o.stream.isEnded || o.stream.transport.isEnded || o.stream.unread().some((e) => e.kind === 'close');
+  const settled = await o.ledger.until(() => answerTo(o.stanzaId) ?? streamError() ?? answerTo(rt) ?? (ended() ? 'ended' : undefined), o.ms);
+  const answer = answerTo(o.stanzaId);
+  if (answer?.stanza.attr('type') === 'result') {
+    failed(`the target handled the stanza '${o.stanzaId}', which had no 'to', as addressed to itself: it answered ${answer.stanza} over ${answer.label}. Stanzas from other servers MUST possess a 'to' (RFC 3920 10.1, 9.1.1); processing a stanza without 'to' on behalf of its sender applies only to a registered entity such as a client.\n${o.ledger.describe()}`);
+  }
+  if (answer) {
+    const cond = answer.stanza.child('error')?.elements().find((c) => c.ns === NS.stanzas)?.local;
+    return `not handled on the sender's behalf: refused with the stanza error ${cond ? `<${cond}/>` : answer.stanza.toString()} over ${answer.label}`;
+  }
+  const err = streamError();
+  if (err) return `not handled: the target refused it with the stream error <${err.elements().find((c) => c.ns === NS.streams && c.local !== 'text')?.local ?? '?'}/> (core-9.1.1-2 decides the condition)`;
+  if (settled === 'ended') return 'not handled: the target closed the connection';
+  const rtAnswer = answerTo(rt);
+  if (rtAnswer) return `not handled: nothing answered it before the round-trip ping ${rt} was answered over ${rtAnswer.label} (proof: round-trip)`;
+  return `not handled: nothing answered it within ${o.ms} ms, and the round-trip ping ${rt} was not answered either (proof: quiet window of ${o.ms} ms)`;
 }

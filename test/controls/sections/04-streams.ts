@@ -127,6 +127,12 @@ export const controls: Control[] = [
     mutation: { toClient: (t) => t.replace('<invalid-namespace ', '<undefined-condition ') },
   },
   {
+    scenario: 'a stream element in a wrong streams namespace is refused with a header, a stream error and a close',
+    change: "'</stream:stream>' removed after the error and the TCP connection held open",
+    expect: 'failed',
+    mutation: { toClient: (t) => t.replace('</stream:stream>', ''), holdOpen: true },
+  },
+  {
     scenario: 'XML that is not well-formed ends the stream with an error, </stream:stream> and TCP close',
     change: 'the stream error is dropped (the target only closes)',
     expect: 'failed',
@@ -271,6 +277,12 @@ export const controls: Control[] = [
     mutation: { toClient: inHeader((h) => h.replace(/version='[^']*'/, "version='0.10'")) },
   },
   {
+    scenario: 'a client announcing version 0.10 has its minor number read as the integer 10',
+    change: "the response header answers version='0.1' (0.10 read as a decimal number)",
+    expect: 'failed',
+    mutation: { toClient: inHeader((h) => h.replace(/version='[^']*'/, "version='0.1'")) },
+  },
+  {
     scenario: 'a version with leading zeros is read as 1.0',
     change: 'the stream features are replaced by <unsupported-version/> and </stream:stream>',
     expect: 'failed',
@@ -333,24 +345,24 @@ export const controls: Control[] = [
   },
   {
     scenario: 'an unknown first-level element in another namespace is ignored or refused with <unsupported-stanza-type/>',
-    change: '<unsupported-stanza-type/> renamed <undefined-condition/>',
+    change: '<unsupported-stanza-type/> renamed <unsupported-element/>, a condition the draft does not define',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<undefined-condition ') },
+    mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<unsupported-element ') },
   },
   {
     scenario: 'an unknown jabber:client first-level element is ignored or refused with <unsupported-stanza-type/>',
-    change: '<unsupported-stanza-type/> renamed <undefined-condition/>',
+    change: '<unsupported-stanza-type/> renamed <unsupported-element/>, a condition the draft does not define',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<undefined-condition ') },
+    mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<unsupported-element ') },
   },
   {
     scenario: 'an IQ get without a child is ignored or refused with <invalid-xml/>',
-    change: 'the IQ u3 is answered with <host-unknown/> and the connection closed',
+    change: "the IQ u3 is answered with a stream error whose <invalid-xml/> is qualified by urn:example:wrong, not the streams-error namespace",
     expect: 'failed',
     mutation: {
       toTarget: (t, c) => {
         if (!t.includes("id='u3'")) return t;
-        c.toClient(ERR('host-unknown'));
+        c.toClient("<stream:error><invalid-xml xmlns='urn:example:wrong'/></stream:error></stream:stream>");
         setImmediate(() => c.end());
         return '';
       },
@@ -358,15 +370,15 @@ export const controls: Control[] = [
   },
   {
     scenario: 'an unprefixed stream element is served or refused with a namespace condition',
-    change: 'the stream features are replaced by <host-unknown/> and </stream:stream>',
+    change: 'the stream features are replaced by <bad-stream/> (a condition the draft does not define) and </stream:stream>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(FEATURES, ERR('host-unknown')) },
+    mutation: { toClient: (t) => t.replace(FEATURES, ERR('bad-stream')) },
   },
   {
     scenario: "a stream prefix other than 'stream:' is served or refused with <bad-namespace-prefix/>",
-    change: 'the stream features are replaced by <host-unknown/> and </stream:stream>',
+    change: 'the stream features are replaced by <bad-prefix/> (a condition the draft does not define) and </stream:stream>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(FEATURES, ERR('host-unknown')) },
+    mutation: { toClient: (t) => t.replace(FEATURES, ERR('bad-prefix')) },
   },
   {
     scenario: 'a stream declared in ISO-8859-1 is served or refused with <unsupported-encoding/>',

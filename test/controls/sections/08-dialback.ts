@@ -160,16 +160,16 @@ export const controls: Control[] = [
     mutation: rename('host-unknown', 'undefined-condition'),
   },
   {
-    scenario: 'a validation request for a host the target does not serve gets <host-unknown/>',
-    change: 'repair: <unsupported-stanza-type/> renamed <host-unknown/>',
+    scenario: 'an authoritative answer addressed to a host the target does not serve gets <host-unknown/>',
+    change: "repair: the authoritative answer <db:verify to='no-such-host.invalid'/> is refused with <host-unknown/> on the connection that carried it",
     expect: 'passed',
-    mutation: rename('unsupported-stanza-type', 'host-unknown'),
+    mutation: refuse(/<db:verify\b[^>]*to='no-such-host\.invalid'/, 'host-unknown', 'listener'),
   },
   {
-    scenario: "a validation request from a domain other than the stream's gets <invalid-from/>",
-    change: 'repair: the request from the second peer domain is answered with <invalid-from/>',
+    scenario: "an authoritative answer from a domain other than the originating server's gets <invalid-from/>",
+    change: "repair: the authoritative answer <db:verify from='peer2.test'/> is refused with <invalid-from/> on the connection that carried it",
     expect: 'passed',
-    mutation: refuse(/<db:result\b[^>]*from='peer2\.test'/, 'invalid-from'),
+    mutation: refuse(/<db:verify\b[^>]*from='peer2\.test'/, 'invalid-from', 'listener'),
   },
   {
     scenario: 'a peer stream header without version is answered without version',
@@ -289,10 +289,17 @@ export const controls: Control[] = [
     mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace('</stream:stream>', '') : t), holdOpen: true },
   },
   {
-    scenario: "a stanza without 'to' over s2s is refused and the connection ended",
-    change: "the target's stream error is dropped and the connection held open",
+    scenario: "a stanza without 'to' over s2s is not processed on behalf of the sending server",
+    change: "the peer's IQ without 'to' is kept from the target and answered type='result' from target.test, as if the target had processed it for the sender",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<stream:error>[\s\S]*?<\/stream:error>/, '').replace('</stream:stream>', '') : t), holdOpen: true },
+    mutation: {
+      toTarget: (t, c) => {
+        const m = /<iq\b[^>]*id='s2s-noto-2'[\s\S]*?<\/iq>/.exec(t);
+        if (c.kind !== 's2s' || !m) return t;
+        c.toClient("<iq type='result' id='s2s-noto-2' from='target.test' to='someone@peer.test/x'/>");
+        return t.replace(m[0], '');
+      },
+    },
   },
   {
     scenario: "after the peer's connection is validated, the target still validates its own before sending",
@@ -305,6 +312,12 @@ export const controls: Control[] = [
     change: "the target's header toward the peer names 'elsewhere.test'",
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\bto='[^']*'/, "to='elsewhere.test'")) : t) },
+  },
+  {
+    scenario: "the target's stream header toward the peer names the peer",
+    change: "the 'to' removed from the target's dialback header toward the peer (OPTIONAL there, 8.3 step 2)",
+    expect: 'passed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sto='[^']*'/, '')) : t) },
   },
   {
     scenario: "the target's stream header toward the peer announces version 1.0",
