@@ -42,8 +42,8 @@
 //  run's requirements.html) has class=<verdict> and symbol ✔ passed, ✖ failed (+" S" SHOULD,
 //  +" MAY" MAY), – skipped, ? broken, · not-covered; matrix.md the same column holds
 //  "<symbol> <verdict>[ (LEVEL)]"; the column header's counts equal compliance's summary; the
-//  badge named in the header shows "<MUST-level passed>/<MUST-level passed + failed>" and, when
-//  MUST-level requirements are undecided (broken), says how many.
+//  badge named in the header shows "<MUST met>/<MUST met + MUST violated>" with MUST violated =
+//  the summary's failedMust, and, when MUST-level requirements are undecided (broken), how many.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -389,13 +389,19 @@ const SYMBOL: Record<string, string> = { passed: '✔', failed: '✖', skipped: 
 const LEVEL_MARK: Record<string, string> = { must: '', should: ' S', may: ' MAY' };
 const isMustKeyword = (k: string) => /^(MUST|REQUIRED|SHALL)/.test(k);
 
-/** What the badge of a run must say: MUST-level requirements passed / decided, and how many are undecided. */
+/**
+ * What the badge of a run must say, from compliance.json's fields: "<met>/<met + violated>", where
+ * violated = requirements failed at level must (the summary's failedMust), met = MUST-keyword
+ * requirements passed or failed only at a lower level (their MUST part held), and ", N undecided"
+ * for MUST-keyword requirements that are broken.
+ */
 export function expectedBadgeMessage(c: Compliance): string {
+  const violated = c.requirements.filter((r) => r.verdict === 'failed' && r.level === 'must').length;
   const must = c.requirements.filter((r) => isMustKeyword(r.keyword));
-  const passed = must.filter((r) => r.verdict === 'passed').length;
-  const failed = must.filter((r) => r.verdict === 'failed').length;
+  const met = must.filter((r) => r.verdict === 'passed' || (r.verdict === 'failed' && r.level !== 'must')).length;
   const broken = must.filter((r) => r.verdict === 'broken').length;
-  return `${passed}/${passed + failed}${broken ? `, ${broken} undecided` : ''}`;
+  if (violated !== c.summary.requirements.failedMust) throw new Error(`compliance.json is inconsistent: ${violated} requirements failed at level must, its summary says ${c.summary.requirements.failedMust}`);
+  return `${met}/${met + violated}${broken ? `, ${broken} undecided` : ''}`;
 }
 
 function checkMatrix(matrixDir: string, runDir: string, c: Compliance): Disagreement[] {
