@@ -13,8 +13,9 @@
 //               "SHOULD not met" (level should), "MAY (informative)" (level may)
 //    skipped -> status skipped, category "Not applicable", statusDetails.message = the reason
 //    broken  -> status broken, category "Suite could not decide"
-//    Categories are decided as Allure decides them: categories.json, matched by status and by the
-//    whole message against messageRegex. A synthetic per-requirement result (label xmpp-source =
+//    Categories are decided as Allure decides them: the first entry of categories.json whose
+//    statuses hold the result's and whose messageRegex matches its whole message (else Allure's
+//    defaults: "Product defects" for failed, "Test defects" for broken). A synthetic per-requirement result (label xmpp-source =
 //    run-wide) is compared with the requirement's verdict: passed->passed, failed->failed,
 //    skipped and not-covered->skipped, broken->broken. Synthetic schema results (epic "Schemas")
 //    are evidence, not verdicts: not compared.
@@ -124,15 +125,19 @@ interface Category {
   traceRegex?: string;
 }
 
-/** Allure 2's matching: the status is listed (or no list), the whole message matches messageRegex. */
+/**
+ * Allure 2's matching: the first category (in categories.json's order) whose matchedStatuses list
+ * the status and whose messageRegex matches the whole message; none matching, a failed result goes
+ * to "Product defects" and a broken one to "Test defects".
+ */
 function categoriesOf(r: AllureLike, categories: Category[]): string[] {
   const full = (re: string, text: string) => {
     const dotall = re.startsWith('(?s)');
     return new RegExp(`^(?:${dotall ? re.slice(4) : re})$`, dotall ? 's' : '').test(text);
   };
-  return categories
-    .filter((cat) => (!cat.matchedStatuses || cat.matchedStatuses.includes(r.status ?? '')) && (!cat.messageRegex || full(cat.messageRegex, r.message ?? '')))
-    .map((cat) => cat.name);
+  const first = categories.find((cat) => (!cat.matchedStatuses || cat.matchedStatuses.includes(r.status ?? '')) && (!cat.messageRegex || full(cat.messageRegex, r.message ?? '')));
+  if (first) return [first.name];
+  return r.status === 'failed' ? ['Product defects'] : r.status === 'broken' ? ['Test defects'] : [];
 }
 
 /** "<project>:<uri>#<name>" -> "<uri>#<name>" */

@@ -171,6 +171,8 @@ export function writeAllureExtras(resultsDir: string, c: Compliance): void {
     { name: 'MUST violated', matchedStatuses: ['failed'], messageRegex: '(?s).*MUST violated:.*' },
     { name: 'SHOULD not met', matchedStatuses: ['failed'], messageRegex: '(?s).*SHOULD not met:.*' },
     { name: 'MAY (informative)', matchedStatuses: ['failed'], messageRegex: '(?s).*MAY \\(informative\\):.*' },
+    // Allure puts a result in the first category that matches: the schema's "nothing to check" before "Not applicable"
+    { name: 'Schema: nothing sent to check', matchedStatuses: ['skipped'], messageRegex: '(?s)the target sent no element of .* in this run' },
     { name: 'Not applicable', matchedStatuses: ['skipped'] },
     { name: 'Suite could not decide', matchedStatuses: ['broken'] },
     { name: 'Schema violation (descriptive)', matchedStatuses: ['failed'], messageRegex: '(?s).*Schema violation \\(descriptive\\):.*' },
