@@ -65,9 +65,10 @@ for (const [target, profile] of RUNS) {
   await part(`report fidelity of that run (${target}, ${profile})`, async () => fidelity(path.join(ROOT, 'reports', `selftest-${target}-${profile}`)));
 }
 
+/** The fidelity checker on one run's reports; with matrixDir, only what the matrix and badges show of that run. */
 function fidelity(reports: string, matrixDir?: string): string | undefined {
   if (!fs.existsSync(path.join(reports, 'compliance.json'))) return 'no compliance.json (the run did not finish)';
-  const ds = checkFidelity(reports, { matrixDir, root: ROOT });
+  const ds = checkFidelity(reports, { matrixDir, root: ROOT }).filter((d) => !matrixDir || /^(matrix|badge)/.test(d.report));
   for (const d of ds.slice(0, 40)) process.stdout.write(`  ${describe(d)}\n`);
   if (ds.length > 40) process.stdout.write(`  ... and ${ds.length - 40} more\n`);
   return ds.length ? `${ds.length} disagreement(s) with compliance.json` : undefined;
