@@ -156,7 +156,7 @@ test('secretsOf lists passwords and their PLAIN encodings', () => {
   assert.equal(s.length, 6);
 });
 
-test('the SASL retry count defaults to 10, at least 3, and XMPP_SASL_RETRIES overrides it', () => {
+test('the SASL retry count defaults to 10, can be set, and is at least 3', () => {
   assert.equal(parseConfig(minimal(), 'cfg.json').sasl.retries, 10);
   assert.equal(parseConfig({ ...minimal(), sasl: { retries: 5 } }, 'cfg.json').sasl.retries, 5);
   configError(() => parseConfig({ ...minimal(), sasl: { retries: 2 } }, 'cfg.json'), /sasl\.retries/);
