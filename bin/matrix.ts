@@ -75,9 +75,10 @@ const md: string[] = [`| requirement | keyword | -23 | ${columns.map((c) => c.na
 for (const [top, list] of bySection) {
   md.push(`| **${top} ${SECTION_TITLES[top] ?? ''}** | | |${columns.map(() => '').join(' |')} |`);
   for (const r of list) {
-    md.push(`| ${r.id} | ${r.keyword} | ${r.changedIn23 ? 'yes' : ''} | ${columns.map((c) => { const v = verdictOf(c, r.id); return v ? `${SYMBOL[v.verdict]} ${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}` : ''; }).join(' | ')} |`);
+    md.push(`| ${r.id} | ${r.keyword} | ${r.changedIn23 ? 'yes' : ''} | ${columns.map((c) => { const v = verdictOf(c, r.id); return v ? `${SYMBOL[v.verdict]} ${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}${v.reading ? ' †' : ''}` : ''; }).join(' | ')} |`);
   }
 }
+md.push('', '† the verdict rests on a contested reading of the sentence (support/readings.json): hover the cell in index.html, or see requirements.html of that target.');
 fs.writeFileSync(path.join(out, 'matrix.md'), md.join('\n') + '\n');
 
 // HTML
@@ -96,8 +97,8 @@ for (const [top, list] of bySection) {
         const v = verdictOf(c, r.id);
         if (!v) return '<td></td>';
         const href = path.relative(out, path.join(c.dir, 'requirements.html')) + `#${r.id}`;
-        const title = [v.verdict, v.level?.toUpperCase(), v.reason, ...v.scenarios].filter(Boolean).join(' | ');
-        return `<td class="${v.verdict}"><a href="${esc(href)}" title="${esc(title)}">${SYMBOL[v.verdict]}${v.verdict === 'failed' ? LEVEL_MARK[v.level ?? 'must'] : ''}</a></td>`;
+        const title = [v.verdict, v.level?.toUpperCase(), v.reason, v.reading, ...v.scenarios].filter(Boolean).join(' | ');
+        return `<td class="${v.verdict}"><a href="${esc(href)}" title="${esc(title)}">${SYMBOL[v.verdict]}${v.verdict === 'failed' ? LEVEL_MARK[v.level ?? 'must'] : ''}${v.reading ? ' †' : ''}</a></td>`;
       })
       .join('');
     rows.push(`<tr data-keyword="${esc(r.keyword)}" data-changed="${r.changedIn23}"><td title="${esc(r.text)}">${r.id}</td><td>${esc(r.keyword)}</td><td>${r.changedIn23 ? '-23' : ''}</td>${cells}</tr>`);
@@ -111,7 +112,7 @@ td:first-child{text-align:left;font-family:monospace}tr.section td{background:#e
 a{color:inherit;text-decoration:none}th small{font-weight:normal}
 </style>
 <h1>XMPP core (draft-ietf-xmpp-core-23 / RFC 3920) conformance matrix</h1>
-<p>✔ passed · ✖ failed (S: a SHOULD not met, MAY: an informative MAY not used, else a MUST violated) · – not applicable · ? suite could not decide · · not covered. Hover a cell for the scenarios; click for the evidence.</p>
+<p>✔ passed · ✖ failed (S: a SHOULD not met, MAY: an informative MAY not used, else a MUST violated) · – not applicable · ? suite could not decide · · not covered · † the verdict rests on a contested reading of the sentence, disclosed with the other reading's conclusion. Hover a cell for the scenarios and the reading; click for the evidence.</p>
 <p><label>keyword <select id="kw"><option value="">all</option><option>MUST</option><option>MUST NOT</option><option>REQUIRED</option><option>SHOULD</option><option>SHOULD NOT</option><option>RECOMMENDED</option><option>MAY</option><option>OPTIONAL</option></select></label>
 <label><input type="checkbox" id="ch"> changed in -23 only</label></p>
 <table><thead><tr><th>requirement</th><th>keyword</th><th>-23</th>${summary}</tr></thead><tbody>

@@ -109,6 +109,10 @@ Feature: 4.4 Stream Attributes
       "... if the attribute is not included, the receiving entity SHOULD use a configurable
       default value for both streams, which it MUST communicate in the header for the response
       stream."
+      Reading: The MUST binds every response to a client header without 'xml:lang': the default
+      language the server works with must appear on its response header, whether or not that
+      default is configurable; and a response header that carries another value than the client's
+      'xml:lang' does not remember it (the SHOULD).
       Given a client connected to the target
       When the client opens a stream
       Then the server answers with a response stream header
@@ -119,6 +123,10 @@ Feature: 4.4 Stream Attributes
       "If the attribute is included, the receiving entity SHOULD remember that value as the
       default for both the initial stream and the response stream". Another value on the
       response header fails; none passes (not stated).
+      Reading: The MUST binds every response to a client header without 'xml:lang': the default
+      language the server works with must appear on its response header, whether or not that
+      default is configurable; and a response header that carries another value than the client's
+      'xml:lang' does not remember it (the SHOULD).
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -247,6 +255,9 @@ Feature: 4.4 Stream Attributes
       "If either entity receives a stream header with no 'version' attribute, the entity MUST
       consider the version supported by the other entity to be '0.0' and SHOULD NOT include a
       'version' attribute in the stream header it sends in reply."
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -261,6 +272,9 @@ Feature: 4.4 Stream Attributes
       Stream features are sent for a version "of at least '1.0'" (4.6) and the stream-related
       protocols (TLS, SASL, stream errors) are what version 1.0 encapsulates (4.4.1). Silence, a
       stream error or a close pass (named); `<stream:features/>` fails.
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given a client connected to the target
       When the client opens a stream with:
         """

@@ -11,6 +11,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection." The target may notice at the header or at the first element
       under that prefix; the peer sends both, and `<invalid-namespace/>` is expected by then.
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       When the peer opens a stream to the target's s2s port with:
         """
         <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback:wrong' from='{peer-domain}' to='{domain}' version='1.0'>
@@ -22,14 +26,18 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       Then the target closes the peer's stream with <invalid-namespace/>
 
     @req:core-8.3-8 @MUST @s2s
-    Scenario: a stream to a host the target does not serve gets <host-unknown/>
-      "If the value of the 'to' address does not match a hostname recognized by the Receiving
-      Server, then the Receiving Server MUST generate a `<host-unknown/>` stream error condition
-      and terminate both the XML stream and the underlying TCP connection."
-      When the peer opens a stream to the target's s2s port with:
-        """
-        <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='no-such-host.invalid' version='1.0'>
-        """
+    Scenario: a dialback key addressed to a host the target does not serve gets <host-unknown/>
+      Step 4, the `<db:result to='Receiving Server' from='Originating Server'>` key: "If the value
+      of the 'to' address does not match a hostname recognized by the Receiving Server, then the
+      Receiving Server MUST generate a `<host-unknown/>` stream error condition and terminate
+      both the XML stream and the underlying TCP connection." The stream header names the
+      target's own domain; the key names no-such-host.invalid.
+      Reading: The sentence is about the 'to' of the `<db:result/>` key (step 4), not about the
+      stream header's 'to', which step 2 makes OPTIONAL: the scenario opens a stream to the
+      target's own domain and sends a key addressed to a host the target does not serve.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}" for "no-such-host.invalid"
       Then the target closes the peer's stream with <host-unknown/>
 
     @req:core-8.3-19 @MUST @s2s
@@ -59,6 +67,9 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       "If either entity receives a stream header with no 'version' attribute, the entity MUST
       consider the version supported by the other entity to be '0.0' and SHOULD NOT include a
       'version' attribute in the stream header it sends in reply."
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port with:
         """
@@ -72,6 +83,9 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
     Scenario: a pre-1.0 peer gets no stream features and is validated by dialback
       The target "MUST consider the version supported by the other entity to be '0.0'"; stream
       features are announced to an entity that sent version '1.0' or higher (4.6).
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port with:
         """
@@ -216,6 +230,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       "Note: If the namespace name is incorrect, then the Receiving Server MUST generate an
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection between it and the Authoritative Server."
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       Given the peer's listener declares the dialback namespace as "jabber:server:dialback:wrong"
       When the peer opens a stream to the target's s2s port
       And the peer asks the target to validate "{peer-domain}"
@@ -227,6 +245,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection." The target originates (to deliver a client's message); the
       peer's listener answers its header under a wrong dialback namespace.
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       Given the peer's listener declares the dialback namespace as "jabber:server:dialback:wrong"
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
@@ -281,6 +303,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection." The peer, as receiving server, opens a verification stream
       to the target under a wrong dialback namespace.
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       When the peer opens a stream to the target's s2s port with:
         """
         <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback:wrong' from='{peer-domain}' to='{domain}' version='1.0'>

@@ -190,6 +190,9 @@ Feature: 8.3 Dialback Protocol
       header to the highest version number it supports"; an initiating entity that complies with
       this specification "MUST include the 'version' attribute set to a value of '1.0' in the
       initial stream header."
+      Reading: The target runs as its documentation recommends for a real deployment (jabberd2 2.7
+      with an s2s certificate, which it needs to announce version 1.0 to peers at all): the header
+      of its outgoing s2s stream is judged in that configuration.
       Given the peer's listener serves its domains
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"

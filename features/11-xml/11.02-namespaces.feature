@@ -92,6 +92,9 @@ Feature: 11.2 XML Namespace Names and Prefixes
     Scenario: the server prefixes no jabber:client element it sends
       "An implementation MUST NOT generate namespace prefixes for elements in the default
       namespace if the default namespace is 'jabber:client' or 'jabber:server'."
+      Reading: What the server writes on a recipient's stream is its own output: a jabber:client
+      element it relays with a namespace prefix is a prefix it generated, even when it copies the
+      sender's.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends a message to its own full JID
@@ -103,6 +106,9 @@ Feature: 11.2 XML Namespace Names and Prefixes
       "An implementation MUST NOT generate namespace prefixes for elements in the default
       namespace ...". The client writes the stanza with a prefix; relayed unprefixed, dropped or
       refused pass; the prefix on the recipient's stream fails (the server wrote it there).
+      Reading: What the server writes on a recipient's stream is its own output: a jabber:client
+      element it relays with a namespace prefix is a prefix it generated, even when it copies the
+      sender's.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends:

@@ -382,6 +382,9 @@ function checkRequirementsPage(dir: string, c: Compliance): Disagreement[] {
     const cls = cell?.[1]!.split(/\s+/).find((k) => VERDICT_CLASSES.includes(k));
     const text = cell ? stripTags(cell[2]!.split(/<br\s*\/?>/)[0]!) : '';
     if (cls !== r.verdict || text !== reqVerdictText(r)) out.push({ kind: 'requirement', subject: r.id, report, shows: cell ? `class "${cls}", "${text}"` : 'no verdict cell', holds: reqVerdictText(r) });
+    // a contested reading is disclosed beside the verdict it decides
+    const note = cell ? /<small class="reading">([\s\S]*?)<\/small>/.exec(cell[2]!)?.[1] : undefined;
+    if ((note === undefined ? undefined : stripTags(note)) !== r.reading?.trim()) out.push({ kind: 'requirement', subject: `${r.id} reading`, report, shows: note === undefined ? 'no reading' : 'a reading', holds: r.reading === undefined ? 'no reading' : 'a reading' });
   }
   for (const id of rows.keys()) if (!c.requirements.some((r) => r.id === id)) out.push({ kind: 'requirement', subject: id, report, shows: 'a row', holds: 'no such requirement' });
   return out;
@@ -430,7 +433,8 @@ function checkMatrix(matrixDir: string, runDir: string, c: Compliance): Disagree
   if (column < 0) return [{ kind: 'run', subject: runDir, report: 'matrix (index.html)', shows: 'no column for this run', holds: `${c.requirements.length} verdicts` }];
   for (const r of c.requirements) {
     const cell = cells.get(r.id);
-    const symbol = SYMBOL[r.verdict]! + (r.verdict === 'failed' ? LEVEL_MARK[r.level ?? 'must'] : '');
+    // a verdict that rests on a contested reading is marked † (support/readings.json)
+    const symbol = SYMBOL[r.verdict]! + (r.verdict === 'failed' ? LEVEL_MARK[r.level ?? 'must'] : '') + (r.reading ? ' †' : '');
     if (!cell || cell.cls !== r.verdict || cell.symbol !== symbol) out.push({ kind: 'requirement', subject: r.id, report: 'matrix (index.html)', shows: cell ? `class "${cell.cls}", "${cell.symbol}"` : 'no cell', holds: `${reqVerdictText(r)}: "${symbol}"` });
   }
   // the column header: counts and the badge's file
@@ -458,7 +462,7 @@ function checkMatrix(matrixDir: string, runDir: string, c: Compliance): Disagree
       if (/^core-/.test(parts[0] ?? '')) md.set(parts[0]!, parts[3 + column] ?? '');
     }
     for (const r of c.requirements) {
-      const want = `${SYMBOL[r.verdict]} ${reqVerdictText(r)}`;
+      const want = `${SYMBOL[r.verdict]} ${reqVerdictText(r)}${r.reading ? ' †' : ''}`;
       if (md.get(r.id) !== want) out.push({ kind: 'requirement', subject: r.id, report: 'matrix (matrix.md)', shows: md.get(r.id) ?? 'no row', holds: want });
     }
   }

@@ -17,7 +17,7 @@ export function writeRequirementsPage(file: string, c: Compliance): void {
   const rows = [...requirements().values()].map((r) => {
     const v = verdicts.get(r.id);
     const verdict = v ? `${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}` : '';
-    return `<tr id="${r.id}"><td><a href="#${r.id}">${r.id}</a></td><td>${r.section}</td><td>${r.keyword}</td><td>${r.testable}</td><td class="${v?.verdict ?? ''}">${esc(verdict)}${v?.reason ? `<br><small>${esc(v.reason)}</small>` : ''}</td><td>${esc(r.text)}${r.changedIn23 ? ' <b>[changed in -23]</b>' : ''}</td></tr>`;
+    return `<tr id="${r.id}"><td><a href="#${r.id}">${r.id}</a></td><td>${r.section}</td><td>${r.keyword}</td><td>${r.testable}</td><td class="${v?.verdict ?? ''}">${esc(verdict)}${v?.reason ? `<br><small>${esc(v.reason)}</small>` : ''}${v?.reading ? `<br><small class="reading">${esc(v.reading)}</small>` : ''}</td><td>${esc(r.text)}${r.changedIn23 ? ' <b>[changed in -23]</b>' : ''}</td></tr>`;
   });
   fs.writeFileSync(
     file,

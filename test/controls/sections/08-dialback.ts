@@ -154,10 +154,10 @@ export const controls: Control[] = [
     mutation: refuse(/<db:result\b/, 'invalid-namespace'),
   },
   {
-    scenario: 'a stream to a host the target does not serve gets <host-unknown/>',
-    change: '<host-unknown/> replaced by <undefined-condition/>',
-    expect: 'failed',
-    mutation: rename('host-unknown', 'undefined-condition'),
+    scenario: 'a dialback key addressed to a host the target does not serve gets <host-unknown/>',
+    change: 'repair: <unsupported-stanza-type/> renamed <host-unknown/>',
+    expect: 'passed',
+    mutation: rename('unsupported-stanza-type', 'host-unknown'),
   },
   {
     scenario: 'a validation request for a host the target does not serve gets <host-unknown/>',
