@@ -14,6 +14,32 @@ Feature: 8.3 Dialback Protocol
       When the peer opens a stream to the target's s2s port
       Then the target answers with a stream header carrying an id
 
+    @req:core-4.4-3 @MUST @s2s
+    Scenario: the target's response header toward a peer names a domain it serves, where it has a 'from'
+      "from -- The 'from' attribute SHOULD be used only in the XML stream header from the
+      receiving entity to the initiating entity, and MUST be set to a hostname serviced by the
+      receiving entity that is granting access to the initiating entity." The server-to-server
+      half of the sentence: the target is the receiving entity of the peer's connection.
+      Reading: the MUST binds the value of a 'from' that is there; 8.3 step 3 makes 'to' and
+      'from' OPTIONAL on the response header of a dialback stream, so a header without 'from'
+      passes and the outcome says so. Under the reading that 'from' must always be present,
+      such a header would fail.
+      When the peer opens a stream to the target's s2s port
+      Then the target's response stream header's "from", where present, is a domain it serves
+
+    @req:core-4.4-8 @SHOULD @s2s
+    Scenario: an 'id' on the peer's stream header is silently ignored
+      "There SHOULD NOT be an 'id' attribute on the XML stream header sent from the initiating
+      entity to the receiving entity; however, if an 'id' attribute is included, it SHOULD be
+      silently ignored by the receiving entity." The server-to-server half, with the target as
+      receiving entity: its response header carries its own id, not the peer's, and the stream
+      proceeds.
+      When the peer opens a stream to the target's s2s port with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='{domain}' version='1.0' id='peer-chosen-id'>
+        """
+      Then the target answers with a stream header whose id is not "peer-chosen-id"
+
     @req:core-8.3-22 @req:core-8.1-4 @req:core-8.3-6 @MUST @s2s @changed-in-23
     Scenario: a connection the authoritative server confirms is validated and carries the peer's stanzas
       Step 8-10: the Receiving Server informs the Originating Server of the result; "If the
@@ -183,6 +209,19 @@ Feature: 8.3 Dialback Protocol
       When the client sends a message to "someone@{peer-domain}"
       Then the target opens its own connection to the peer and validates it by dialback
       And the target's initial stream header to the peer has "to" set to "{peer-domain}"
+
+    @req:core-4.4-8 @SHOULD_NOT @s2s
+    Scenario: the target's stream header toward the peer carries no 'id'
+      "There SHOULD NOT be an 'id' attribute on the XML stream header sent from the initiating
+      entity to the receiving entity". The sender's half of the sentence: on its own connection
+      to the peer, the target is the initiating entity. Reading: an 'id' attribute with an empty
+      value is an 'id' attribute; a reading that took an empty value for an absent one would pass
+      such a header.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target's initial stream header to the peer has no "id" attribute
 
     @req:core-4.4.1-4 @req:core-5.1-3 @MUST @s2s
     Scenario: the target's stream header toward the peer announces version 1.0

@@ -301,6 +301,28 @@ export const controls: Control[] = [
     mutation: moveOntoPeerConnection,
   },
   {
+    scenario: "the target's response header toward a peer names a domain it serves, where it has a 'from'",
+    change: "the target's response header toward the peer carries from='elsewhere.test' (added, or put in place of its own)",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) =>
+        c.kind === 's2s' ? t.replace(HEADER, (h) => (/\sfrom='/.test(h) ? h.replace(/\sfrom='[^']*'/, " from='elsewhere.test'") : h.replace(/>$/, " from='elsewhere.test'>"))) : t,
+    },
+  },
+  {
+    scenario: "an 'id' on the peer's stream header is silently ignored",
+    change: "the target's response header takes the peer's own id='peer-chosen-id'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, " id='peer-chosen-id'")) : t) },
+  },
+  {
+    scenario: "the target's stream header toward the peer carries no 'id'",
+    // Prosody puts id='' on its header toward the peer (an expected SHOULD failure): the control repairs exactly that
+    change: "repair: the 'id' attribute is removed from the target's header toward the peer",
+    expect: 'passed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, '')) : t) },
+  },
+  {
     scenario: "the target's stream header toward the peer names the peer",
     change: "the target's header toward the peer names 'elsewhere.test'",
     expect: 'failed',
