@@ -250,12 +250,22 @@ Then('the target opens its own connection to the peer and validates it by dialba
   this.outcome(`the target opened ${ok.label} and asked to be validated as ${ok.from}; the target, asked back as authoritative server, answered ${ok.type}`);
 });
 
-Then("the peer receives the message over the target's own connection", async function (this: XmppWorld) {
-  const id = this.memo.get('message-id') as string;
-  const hit = await this.ledger.until(() => this.ledger.entries.find((e) => e.received.some((x) => x.is('message') && x.attr('id') === id)), this.cfg.timeouts.responseMs * 2);
-  if (!hit) failed(`the message '${id}' did not reach the peer within ${this.cfg.timeouts.responseMs * 2} ms.\n${this.ledger.describe()}`);
-  if (hit.initiator !== 'target') failed(`the target sent the message over ${hit.label}, a connection the peer opened (4.2: the target MUST use its own connection for its stanzas)`);
-  this.outcome(`message '${id}' arrived over ${hit.label}, opened by the target`);
+/** 4.2: the stanza `id` from the target reaches the peer over a connection the target opened. */
+async function receivedOverTargetsConnection(world: XmppWorld, id: string): Promise<void> {
+  const ms = world.cfg.timeouts.responseMs * 2;
+  const hit = await world.ledger.until(() => world.ledger.entries.find((e) => e.received.some((x) => isStanza(x) && x.attr('id') === id)), ms);
+  if (!hit) failed(`the stanza '${id}' did not reach the peer within ${ms} ms.\n${world.ledger.describe()}`);
+  const stanza = hit.received.find((x) => isStanza(x) && x.attr('id') === id)!;
+  if (hit.initiator !== 'target') failed(`the target sent <${stanza.name} id='${id}'> over ${hit.label}, a connection the peer opened; accepted: a connection the target opened itself (RFC 3920 4.2: one TCP connection for stanzas from the server to the peer, another, initiated by the peer, for the peer's).\nReceived: ${stanza}`);
+  world.outcome(`<${stanza.name} id='${id}'${stanza.attr('type') ? ` type='${stanza.attr('type')}'` : ''}> arrived over ${hit.label}, opened by the target`);
+}
+
+Then("the peer receives the message over the target's own connection", function (this: XmppWorld) {
+  return receivedOverTargetsConnection(this, this.memo.get('message-id') as string);
+});
+
+Then("the peer receives the stanza {string} over the target's own connection", function (this: XmppWorld, id: string) {
+  return receivedOverTargetsConnection(this, id);
 });
 
 Then('the target sent no stanza before its connection was declared valid', function (this: XmppWorld) {

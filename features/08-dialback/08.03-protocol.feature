@@ -197,6 +197,48 @@ Feature: 8.3 Dialback Protocol
       And the peer receives the message over the target's own connection
       And the target sent no stanza over a connection the peer opened
 
+    @req:core-4.2-2 @MUST @s2s @changed-in-23
+    Scenario: the answer to an IQ the peer sent over its validated connection goes back over the target's own connection
+      "a server MUST use one TCP connection for XML stanzas sent from the server to the peer and
+      another TCP connection (initiated by the peer) for stanzas from the peer to the server".
+      The tempting shortcut: the peer already holds a validated connection to the target, and
+      the target has an answer to send back. The answer (a result or an error) must travel over
+      a connection the target opened and had validated, never over the peer's.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <iq type='get' id='s2s-back-1' from='someone@{peer-domain}/x' to='{domain}'><ping xmlns='urn:xmpp:ping'/></iq>
+        """
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the peer receives the stanza "s2s-back-1" over the target's own connection
+      And the target sent no stanza over a connection the peer opened
+
+    @req:core-4.3-2 @MUST @s2s @changed-in-23
+    Scenario: after the target's own connection is validated, the peer's connection is not trusted without its own validation
+      "The 'initial stream' ... and the 'response stream' ... MUST be secured separately". The
+      other direction of the shortcut: the target's own connection to the peer is validated
+      first (it carries a client's message); then the peer opens a connection and sends a
+      message to a local client over it before asking for validation. Dialback in one
+      direction does not secure the other: the message is not delivered. The target's answer
+      to the validation request the peer sends after the message settles it, and a round-trip
+      on the recipient's stream proves the recipient was sent nothing.
+      Given a recipient bound to the target
+      And the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      When the peer opens a stream to the target's s2s port
+      And the peer sends over its connection, before it is validated:
+        """
+        <message from='someone@{peer-domain}/x' to='{recipient}' id='s2s-unvalidated-1' type='chat'><body>over a connection nobody validated</body></message>
+        """
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target settles the peer's validation request
+      And the message "s2s-unvalidated-1" never reaches the recipient
+
   Rule: the target as initiating entity: its own stream header and dialback elements
 
     @req:core-4.4-1 @MUST @s2s

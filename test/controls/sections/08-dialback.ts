@@ -301,6 +301,32 @@ export const controls: Control[] = [
     mutation: moveOntoPeerConnection,
   },
   {
+    scenario: "the answer to an IQ the peer sent over its validated connection goes back over the target's own connection",
+    change: "the target's answer to the peer's IQ travels back over the peer's own, validated connection",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c, proxy) => {
+        if (c.kind !== 'listener') return t;
+        const m = /<iq\b[^>]*id='s2s-back-1'[^>]*?(?:\/>|>[\s\S]*?<\/iq>)/.exec(t);
+        if (!m) return t;
+        s2sConns(proxy.conns, 's2s')[0]?.toClient(m[0]);
+        return t.replace(m[0], '');
+      },
+    },
+  },
+  {
+    scenario: "after the target's own connection is validated, the peer's connection is not trusted without its own validation",
+    change: "the message sent over the peer's connection before validation is delivered to the recipient anyway",
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c, proxy) => {
+        const m = /<message\b[^>]*id='s2s-unvalidated-1'[\s\S]*?<\/message>/.exec(t);
+        if (c.kind === 's2s' && m) for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(m[0]);
+        return t;
+      },
+    },
+  },
+  {
     scenario: "the target's response header toward a peer names a domain it serves, where it has a 'from'",
     change: "the target's response header toward the peer carries from='elsewhere.test' (added, or put in place of its own)",
     expect: 'failed',
