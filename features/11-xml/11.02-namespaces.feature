@@ -146,8 +146,8 @@ Feature: 11.2 XML Namespace Names and Prefixes
       basic semantics (Section 9.2) of all three core stanza kinds". Smoke level; section 9
       decides the details.
       Given a recipient bound to the target
-      And the recipient sent initial presence
       And a client that negotiated up to "session"
+      And the client sent initial presence
       When the client sends:
         """
         <iq type='get' id='core-iq' to='{domain}'><ping xmlns='urn:xmpp:ping'/></iq><message to='{recipient}' id='core-msg' type='chat' xml:lang='en'><body>common attributes</body></message><presence to='{recipient}' id='core-pres'/>
