@@ -1,7 +1,7 @@
 // npm run matrix [-- reports/a/compliance.json reports/b/compliance.json ...] [--out reports/matrix]
 // Several compliance.json files -> one static page (requirement x target, grouped by section,
 // filterable by keyword and changed-in-23, each cell linking to that target's evidence), a
-// Markdown table, and a shields.io endpoint badge per target (MUST requirements passed / decided).
+// Markdown table, and a shields.io endpoint badge per target (MUST requirements met / decided, and how many undecided).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,20 +37,27 @@ const columns: Column[] = files.map((f) => {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const SYMBOL: Record<string, string> = { passed: '✔', failed: '✖', skipped: '–', broken: '?', 'not-covered': '·' };
+/** a failed cell's level: nothing for a MUST violated, S for a SHOULD not met, MAY for an informative MAY */
+const LEVEL_MARK: Record<string, string> = { must: '', should: ' S', may: ' MAY' };
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 fs.mkdirSync(path.join(out, 'badges'), { recursive: true });
 
-// badges: MUST-level requirements passed / decided (passed or failed)
+// badges: MUST-level requirements met / decided. "Violated" is compliance.json's count of MUST
+// violations (a failed requirement whose failing scenario checks a MUST); "met" is every MUST
+// requirement that is not violated and was decided: passed, or failed only on a SHOULD part of
+// its sentence (its MUST part held). Undecided (broken) MUST requirements are named, not hidden.
 for (const col of columns) {
-  const must = col.c.requirements.filter((r) => /^(MUST|REQUIRED|SHALL)/.test(r.keyword) && (r.verdict === 'passed' || r.verdict === 'failed'));
-  const passed = must.filter((r) => r.verdict === 'passed').length;
-  const ratio = must.length ? passed / must.length : 0;
+  const mustKeyword = (k: string) => /^(MUST|REQUIRED|SHALL)/.test(k);
+  const violated = col.c.requirements.filter((r) => r.verdict === 'failed' && r.level === 'must').length;
+  const met = col.c.requirements.filter((r) => mustKeyword(r.keyword) && (r.verdict === 'passed' || (r.verdict === 'failed' && r.level !== 'must'))).length;
+  const undecided = col.c.requirements.filter((r) => mustKeyword(r.keyword) && r.verdict === 'broken').length;
+  const ratio = met + violated ? met / (met + violated) : 0;
   const badge = {
     schemaVersion: 1,
     label: 'XMPP core MUST',
-    message: `${passed}/${must.length}`,
-    color: ratio === 1 ? 'brightgreen' : ratio >= 0.9 ? 'green' : ratio >= 0.75 ? 'yellow' : 'red',
+    message: `${met}/${met + violated}${undecided ? `, ${undecided} undecided` : ''}`,
+    color: undecided ? 'orange' : ratio === 1 ? 'brightgreen' : ratio >= 0.9 ? 'green' : ratio >= 0.75 ? 'yellow' : 'red',
   };
   fs.writeFileSync(path.join(out, 'badges', `${slug(col.name)}.json`), JSON.stringify(badge, null, 2) + '\n');
 }
@@ -68,16 +75,17 @@ const md: string[] = [`| requirement | keyword | -23 | ${columns.map((c) => c.na
 for (const [top, list] of bySection) {
   md.push(`| **${top} ${SECTION_TITLES[top] ?? ''}** | | |${columns.map(() => '').join(' |')} |`);
   for (const r of list) {
-    md.push(`| ${r.id} | ${r.keyword} | ${r.changedIn23 ? 'yes' : ''} | ${columns.map((c) => { const v = verdictOf(c, r.id); return v ? `${SYMBOL[v.verdict]} ${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}` : ''; }).join(' | ')} |`);
+    md.push(`| ${r.id} | ${r.keyword} | ${r.changedIn23 ? 'yes' : ''} | ${columns.map((c) => { const v = verdictOf(c, r.id); return v ? `${SYMBOL[v.verdict]} ${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}${v.reading ? ' †' : ''}` : ''; }).join(' | ')} |`);
   }
 }
+md.push('', '† the verdict rests on a contested reading of the sentence (support/readings.json): hover the cell in index.html, or see requirements.html of that target.');
 fs.writeFileSync(path.join(out, 'matrix.md'), md.join('\n') + '\n');
 
 // HTML
 const summary = columns
   .map((c) => {
     const s = c.c.summary.requirements;
-    return `<th>${esc(c.name)}<br><small>${s.passed} passed · ${s.failedMust} MUST violated · ${s.failedShould} SHOULD not met · ${s.skipped} n/a · ${s.notCovered} not covered</small><br><small>badge: badges/${slug(c.name)}.json</small></th>`;
+    return `<th>${esc(c.name)}<br><small>${s.passed} passed · ${s.failedMust} MUST violated · ${s.failedShould} SHOULD not met · ${s.skipped} n/a · ${s.broken} undecided · ${s.notCovered} not covered</small><br><small>badge: badges/${slug(c.name)}.json</small></th>`;
   })
   .join('');
 const rows: string[] = [];
@@ -89,8 +97,8 @@ for (const [top, list] of bySection) {
         const v = verdictOf(c, r.id);
         if (!v) return '<td></td>';
         const href = path.relative(out, path.join(c.dir, 'requirements.html')) + `#${r.id}`;
-        const title = [v.verdict, v.level?.toUpperCase(), v.reason, ...v.scenarios].filter(Boolean).join(' | ');
-        return `<td class="${v.verdict}"><a href="${esc(href)}" title="${esc(title)}">${SYMBOL[v.verdict]}${v.level === 'should' ? ' S' : ''}</a></td>`;
+        const title = [v.verdict, v.level?.toUpperCase(), v.reason, v.reading, ...v.scenarios].filter(Boolean).join(' | ');
+        return `<td class="${v.verdict}"><a href="${esc(href)}" title="${esc(title)}">${SYMBOL[v.verdict]}${v.verdict === 'failed' ? LEVEL_MARK[v.level ?? 'must'] : ''}${v.reading ? ' †' : ''}</a></td>`;
       })
       .join('');
     rows.push(`<tr data-keyword="${esc(r.keyword)}" data-changed="${r.changedIn23}"><td title="${esc(r.text)}">${r.id}</td><td>${esc(r.keyword)}</td><td>${r.changedIn23 ? '-23' : ''}</td>${cells}</tr>`);
@@ -104,7 +112,7 @@ td:first-child{text-align:left;font-family:monospace}tr.section td{background:#e
 a{color:inherit;text-decoration:none}th small{font-weight:normal}
 </style>
 <h1>XMPP core (draft-ietf-xmpp-core-23 / RFC 3920) conformance matrix</h1>
-<p>✔ passed · ✖ failed (S: a SHOULD not met, else a MUST violated) · – not applicable · ? suite could not decide · · not covered. Hover a cell for the scenarios; click for the evidence.</p>
+<p>✔ passed · ✖ failed (S: a SHOULD not met, MAY: an informative MAY not used, else a MUST violated) · – not applicable · ? suite could not decide · · not covered · † the verdict rests on a contested reading of the sentence, disclosed with the other reading's conclusion. Hover a cell for the scenarios and the reading; click for the evidence.</p>
 <p><label>keyword <select id="kw"><option value="">all</option><option>MUST</option><option>MUST NOT</option><option>REQUIRED</option><option>SHOULD</option><option>SHOULD NOT</option><option>RECOMMENDED</option><option>MAY</option><option>OPTIONAL</option></select></label>
 <label><input type="checkbox" id="ch"> changed in -23 only</label></p>
 <table><thead><tr><th>requirement</th><th>keyword</th><th>-23</th>${summary}</tr></thead><tbody>

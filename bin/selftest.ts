@@ -1,5 +1,6 @@
 // npm test: the project's own tests, in order: unit tests, the full run against each embedded
-// target compared with its expected.json, and the negative controls. Ends with the plain line
+// target compared with its expected.json and its reports compared with its compliance.json, and
+// the negative controls. Ends with the plain line
 // 'N passed, N failed'. Every part runs even when an earlier one failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -7,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ComplianceSchema } from '../support/report/compliance.ts';
 import { compareWithExpected, loadExpected } from '../support/report/expected.ts';
+import { checkFidelity, describe } from '../support/report/fidelity.ts';
 import { TARGETS_DIR } from '../targets/target.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,6 +60,18 @@ for (const [target, profile] of RUNS) {
     process.stdout.write(`  ${c.summary.scenarios.total} scenarios, ${Object.keys(expected.verdicts).length} decided requirements as expected\n`);
     return undefined;
   });
+  // every report of that run (Allure results and the rendered report, JUnit, cucumber JSON, the
+  // requirement page) shows the verdicts its compliance.json holds: support/report/fidelity.ts
+  await part(`report fidelity of that run (${target}, ${profile})`, async () => fidelity(path.join(ROOT, 'reports', `selftest-${target}-${profile}`)));
+}
+
+/** The fidelity checker on one run's reports; with matrixDir, only what the matrix and badges show of that run. */
+function fidelity(reports: string, matrixDir?: string): string | undefined {
+  if (!fs.existsSync(path.join(reports, 'compliance.json'))) return 'no compliance.json (the run did not finish)';
+  const ds = checkFidelity(reports, { matrixDir, root: ROOT }).filter((d) => !matrixDir || /^(matrix|badge)/.test(d.report));
+  for (const d of ds.slice(0, 40)) process.stdout.write(`  ${describe(d)}\n`);
+  if (ds.length > 40) process.stdout.write(`  ... and ${ds.length - 40} more\n`);
+  return ds.length ? `${ds.length} disagreement(s) with compliance.json` : undefined;
 }
 
 await part('negative controls (npm run controls)', async () => {
@@ -73,7 +87,10 @@ await part('hostile targets (npm run hostile)', async () => {
 await part('cross-target matrix (npm run matrix)', async () => {
   const files = RUNS.map(([t, p]) => path.join(ROOT, 'reports', `selftest-${t}-${p}`, 'compliance.json')).filter((f) => fs.existsSync(f));
   const code = await run(process.execPath, ['--import', 'tsx', 'bin/matrix.ts', ...files]);
-  return code === 0 ? undefined : `matrix exited ${code}`;
+  if (code !== 0) return `matrix exited ${code}`;
+  // each run's column, the header's counts and its badge show what that run's compliance.json holds
+  const bad = files.map((f) => fidelity(path.dirname(f), path.join(ROOT, 'reports', 'matrix'))).filter(Boolean);
+  return bad.length ? `matrix or badges disagree with ${bad.length} run(s)` : undefined;
 });
 
 /** Every password of every embedded target's accounts, and their PLAIN base64 forms, searched for under reports/. */

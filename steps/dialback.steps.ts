@@ -5,7 +5,7 @@ import { Given } from '../support/given.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS, type XmlElement } from '../support/wire/element.ts';
 import { ExpectationFailed, failed, withoutLevel } from '../support/errors.ts';
-import type { InboxEvent } from '../support/peer/stream.ts';
+import { describe, type InboxEvent } from '../support/peer/stream.ts';
 import { newKey, verifyWithTarget, isStanza, judgeNotHandledOverS2s } from '../support/peer/server.ts';
 import { nextId } from '../support/peer/client.ts';
 import { notApplicable } from '../support/hooks.ts';
@@ -276,12 +276,22 @@ Then('the target opens its own connection to the peer and validates it by dialba
   this.outcome(`the target opened ${ok.label} and asked to be validated as ${ok.from}; the target, asked back as authoritative server, answered ${ok.type}`);
 });
 
-Then("the peer receives the message over the target's own connection", async function (this: XmppWorld) {
-  const id = this.memo.get('message-id') as string;
-  const hit = await this.ledger.until(() => this.ledger.entries.find((e) => e.received.some((x) => x.is('message') && x.attr('id') === id)), this.cfg.timeouts.responseMs * 2);
-  if (!hit) failed(`the message '${id}' did not reach the peer within ${this.cfg.timeouts.responseMs * 2} ms.\n${this.ledger.describe()}`);
-  if (hit.initiator !== 'target') failed(`the target sent the message over ${hit.label}, a connection the peer opened (4.2: the target MUST use its own connection for its stanzas)`);
-  this.outcome(`message '${id}' arrived over ${hit.label}, opened by the target`);
+/** 4.2: the stanza `id` from the target reaches the peer over a connection the target opened. */
+async function receivedOverTargetsConnection(world: XmppWorld, id: string): Promise<void> {
+  const ms = world.cfg.timeouts.responseMs * 2;
+  const hit = await world.ledger.until(() => world.ledger.entries.find((e) => e.received.some((x) => isStanza(x) && x.attr('id') === id)), ms);
+  if (!hit) failed(`the stanza '${id}' did not reach the peer within ${ms} ms.\n${world.ledger.describe()}`);
+  const stanza = hit.received.find((x) => isStanza(x) && x.attr('id') === id)!;
+  if (hit.initiator !== 'target') failed(`the target sent <${stanza.name} id='${id}'> over ${hit.label}, a connection the peer opened; accepted: a connection the target opened itself (RFC 3920 4.2: one TCP connection for stanzas from the server to the peer, another, initiated by the peer, for the peer's).\nReceived: ${stanza}`);
+  world.outcome(`<${stanza.name} id='${id}'${stanza.attr('type') ? ` type='${stanza.attr('type')}'` : ''}> arrived over ${hit.label}, opened by the target`);
+}
+
+Then("the peer receives the message over the target's own connection", function (this: XmppWorld) {
+  return receivedOverTargetsConnection(this, this.memo.get('message-id') as string);
+});
+
+Then("the peer receives the stanza {string} over the target's own connection", function (this: XmppWorld, id: string) {
+  return receivedOverTargetsConnection(this, id);
 });
 
 Then('the target sent no stanza before its connection was declared valid', function (this: XmppWorld) {
@@ -363,6 +373,42 @@ Then("the target's initial stream header to the peer has {string} set to {string
   }
   if (got !== want) failed(`the target's initial stream header carries ${got === undefined ? `no '${name}' (and declares no dialback, where 8.3 step 2 would make it OPTIONAL)` : `${name}='${got}'`}, expected '${want}', a hostname serviced by the receiving entity: ${h}`);
   this.outcome(`${name}='${want}' on ${h}`);
+});
+
+Then("the target's initial stream header to the peer has no {string} attribute", function (this: XmppWorld, name: string) {
+  const h = targetInitialHeader(this);
+  const v = h.attr(name);
+  if (v !== undefined) failed(`the target's initial stream header toward the peer carries ${name}='${v}'; accepted: no '${name}' attribute, which the text says there SHOULD NOT be on an initiating entity's header (RFC 3920 4.4)${v === '' ? " (read strictly: an empty value is still an attribute; a reading that took it for an absent one would pass)" : ''}.\nReceived: ${h}`);
+  this.outcome(`no '${name}' on ${h}`);
+});
+
+/** 4.4's MUST binds the value of a 'from' that is there; 8.3 step 3 makes it OPTIONAL on a dialback response header. */
+Then("the target's response stream header's {string}, where present, is a domain it serves", function (this: XmppWorld, name: string) {
+  const h = this.peerStream().header;
+  if (!h) failed('the target sent no response stream header');
+  const v = h.attr(name);
+  const served = [this.cfg.domain, this.cfg.otherDomain].filter((d): d is string => !!d);
+  if (v === undefined) {
+    this.outcome(`no '${name}' on the response header toward the peer (OPTIONAL on a dialback stream, RFC 3920 8.3 step 3)`);
+    return;
+  }
+  if (!served.some((d) => d.toLowerCase() === v.toLowerCase())) {
+    failed(`the target's response stream header toward the peer carries ${name}='${v}'; accepted: ${served.map((d) => `'${d}'`).join(' or ')} (a hostname the target serves, RFC 3920 4.4), or no '${name}' (OPTIONAL, 8.3 step 3).\nReceived: ${h}`);
+  }
+  this.outcome(`${name}='${v}' on the response header toward the peer`);
+});
+
+/** 4.4: an initiating entity's 'id' SHOULD be silently ignored: the response header carries the target's own id and the stream proceeds. */
+Then('the target answers with a stream header whose id is not {string}', async function (this: XmppWorld, id: string) {
+  const s = this.peerStream();
+  const h = await s.expectHeader();
+  const got = h.attr('id');
+  if (got === id) failed(`the target's response stream header carries the peer's own id='${id}' instead of one it created (RFC 3920 4.4: an 'id' from the initiating entity SHOULD be silently ignored).\nReceived: ${h}`);
+  // a version-1.0 receiving entity goes on with its features; one without 'version' waits for dialback
+  if (!h.attr('version')) return this.outcome(`response header id='${got ?? '(none)'}' (no version: no features follow)`);
+  const next = await s.expect((e) => e.kind === 'element' || e.kind === 'close' || e.kind.startsWith('tcp'), 'stream features after the response header');
+  if (next.kind !== 'element' || !next.element.is('features', NS.stream)) failed(`the target did not go on with the stream after a header that carried an 'id' (it SHOULD be silently ignored); accepted: its stream features; it sent: ${describe(next)}`);
+  this.outcome(`response header id='${got ?? '(none)'}', then stream features`);
 });
 
 Then("the target's initial stream header to the peer carries an {string} attribute", function (this: XmppWorld, name: string) {

@@ -97,33 +97,54 @@ function challengingMechanism(world: XmppWorld, c: Client) {
   return undefined;
 }
 
-When('the client aborts a SASL exchange {int} times in a row', async function (this: XmppWorld, n: number) {
-  const c = this.client();
-  const mech = () => challengingMechanism(this, c);
-  if (!mech()) return notApplicable(this, `the target offers no mechanism with a challenge to abort (offered: ${c.mechanisms.join(', ')}; the suite aborts SCRAM-SHA-1 or DIGEST-MD5)`);
+/** Aborts n SASL exchanges in a row on one connection (fewer if the target ends it first). */
+async function abortTimes(world: XmppWorld, n: number): Promise<'skipped' | undefined> {
+  const c = world.client();
+  const mech = () => challengingMechanism(world, c);
+  if (!mech()) return notApplicable(world, `the target offers no mechanism with a challenge to abort (offered: ${c.mechanisms.join(', ')}; the suite aborts SCRAM-SHA-1 or DIGEST-MD5)`);
   const all: SaslOutcome[] = [];
   for (let i = 0; i < n; i++) {
     const o = await saslExchange(c, mech()!, { abortAfterChallenge: true });
     all.push(o);
     if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
   }
-  this.memo.set('attempts', all);
+  world.memo.set('attempts', all);
   return undefined;
+}
+
+When('the client aborts a SASL exchange {int} times in a row', function (this: XmppWorld, n: number) {
+  return abortTimes(this, n);
 });
 
-When('the client fails SASL {int} times in a row with a wrong password', async function (this: XmppWorld, n: number) {
-  const c = this.client();
-  const name = ['SCRAM-SHA-1', 'PLAIN', 'DIGEST-MD5'].find((m) => offered(this, c, m));
-  if (!name) return notApplicable(this, `the target offers no mechanism the suite speaks (offered: ${c.mechanisms.join(', ')})`);
+/** "configurable but reasonable" (RFC 3920 6.2): the count is the config's sasl.retries */
+When('the client aborts a SASL exchange as many times in a row as the configured retry count', function (this: XmppWorld) {
+  this.memo.set('retries', this.cfg.sasl.retries);
+  return abortTimes(this, this.cfg.sasl.retries);
+});
+
+/** Fails n SASL exchanges in a row with a wrong password on one connection (fewer if the target ends it first). */
+async function failTimes(world: XmppWorld, n: number): Promise<'skipped' | undefined> {
+  const c = world.client();
+  const name = ['SCRAM-SHA-1', 'PLAIN', 'DIGEST-MD5'].find((m) => offered(world, c, m));
+  if (!name) return notApplicable(world, `the target offers no mechanism the suite speaks (offered: ${c.mechanisms.join(', ')})`);
   const all: SaslOutcome[] = [];
   for (let i = 0; i < n; i++) {
-    const o = await saslExchange(c, mechanismFor(name, c.account.user, `${c.account.password}-wrong-${i}`, this.cfg.domain)!);
+    const o = await saslExchange(c, mechanismFor(name, c.account.user, `${c.account.password}-wrong-${i}`, world.cfg.domain)!);
     all.push(o);
     if (o.end === 'success') failed(`SASL ${name} with a wrong password was answered with <success/>`);
     if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
   }
-  this.memo.set('attempts', all);
+  world.memo.set('attempts', all);
   return undefined;
+}
+
+When('the client fails SASL {int} times in a row with a wrong password', function (this: XmppWorld, n: number) {
+  return failTimes(this, n);
+});
+
+When('the client fails SASL as many times in a row as the configured retry count, with a wrong password', function (this: XmppWorld) {
+  this.memo.set('retries', this.cfg.sasl.retries);
+  return failTimes(this, this.cfg.sasl.retries);
 });
 
 Then('every attempt is answered with <failure\\/> holding {sasl_condition}', function (this: XmppWorld, condition: string) {
@@ -145,11 +166,13 @@ Then('the client can still authenticate on the same connection', async function 
 
 Then('the server closes the TCP connection within those attempts', async function (this: XmppWorld) {
   const all = (this.memo.get('attempts') as SaslOutcome[] | undefined) ?? [];
+  const retries = (this.memo.get('retries') as number | undefined) ?? all.length;
+  const bound = `the count used: ${retries}, sasl.retries in the config (default 10)`;
   const r = await this.client().stream.awaitClose();
   if (r.tcp === 'open') {
-    failed(`after ${all.length} SASL attempts on one connection, each ending in <failure/>, the target still kept the TCP connection open (RFC 3920 6.2: after a configurable but reasonable number of retries it MUST terminate the TCP connection; the suite allows ${all.length}). Each attempt was answered: ${describeOutcome(all[all.length - 1]!)}`);
+    failed(`after ${all.length} SASL attempts on one connection, each ending in <failure/>, the target still kept the TCP connection open (RFC 3920 6.2: after a configurable but reasonable number of retries it MUST terminate the TCP connection; ${bound}). Each attempt was answered: ${describeOutcome(all[all.length - 1]!)}`);
   }
-  this.outcome(`TCP ${r.tcp} after ${all.length} attempt(s)${r.streamClosed ? ', with </stream:stream>' : ''}`);
+  this.outcome(`TCP ${r.tcp} after ${all.length} attempt(s)${r.streamClosed ? ', with </stream:stream>' : ''} (${bound})`);
 });
 
 Then('the SASL exchange succeeds', function (this: XmppWorld) {

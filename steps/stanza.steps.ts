@@ -2,7 +2,8 @@
 import { When, Then } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS } from '../support/wire/element.ts';
-import { ExpectationFailed, failed, withoutLevel } from '../support/errors.ts';
+import { ExpectationFailed, Undecided, failed, withoutLevel } from '../support/errors.ts';
+import type { InboxEvent } from '../support/peer/stream.ts';
 import { nextId } from '../support/peer/client.ts';
 import { ATTACH } from '../support/hooks.ts';
 import { defineParameterType } from '@cucumber/cucumber';
@@ -49,6 +50,43 @@ Then('the message {string} is not delivered to the recipient', async function (t
   const proof = await r.stream.expectNothing(true, this.cfg.domain, `no delivery of message '${id}'`);
   this.attach(`silence proved by ${proof}`, { mediaType: 'text/plain', fileName: ATTACH.silence });
   this.outcome(`message '${id}' not delivered (sender's connection ${settled.tcp === 'open' ? 'still open' : 'closed'}; recipient silence proved by ${proof})`);
+});
+
+/**
+ * 4.3 "MUST NOT accept", for the rest of the stream's life: a server that kept the early stanza
+ * and delivered it once the stream was authenticated accepted it too. The sender authenticates
+ * and binds on the same stream and sends a marker message; the early stanza must reach the
+ * recipient neither before the marker nor up to a round-trip after it.
+ */
+Then('the message {string} has not surfaced at the recipient once the client is authenticated and bound', async function (this: XmppWorld, id: string) {
+  const sender = this.client();
+  const r = this.client('recipient');
+  const early = (e: InboxEvent) => e.kind === 'element' && e.element.is('message') && e.element.attr('id') === id;
+  try {
+    await sender.negotiate('session');
+  } catch (e) {
+    if (!(e instanceof ExpectationFailed)) throw e;
+    return notApplicable(this, `the target did not authenticate the stream that carried the early message (${withoutLevel(e).split('\n')[0]}), so nothing sent on it can surface later`);
+  }
+  const marker = nextId('after-auth-');
+  sender.stream.send(el('message', { to: r.jid, id: marker, type: 'chat' }, el('body', {}, 'sent after authentication')));
+  const surfaced = (when: string) => {
+    const got = r.stream.unread().find(early);
+    if (got?.kind === 'element') failed(`the message '${id}' sent before authentication reached the recipient ${when} (RFC 3920 4.3: the other entity MUST NOT accept such stanzas); accepted: it never reaches the recipient.\nReceived: ${got.element}`);
+  };
+  try {
+    await r.stream.expectElement((e) => e.is('message') && e.attr('id') === marker, `the message '${marker}' sent after authentication`);
+  } catch (e) {
+    surfaced('once the stream was authenticated');
+    if (e instanceof ExpectationFailed) throw new Undecided(`the message sent after authentication did not reach the recipient, so the proof cannot be made: ${withoutLevel(e).split('\n')[0]}`);
+    throw e;
+  }
+  surfaced(`once the stream was authenticated, before the message '${marker}' sent after it`);
+  await r.stream.roundTrip(this.cfg.domain);
+  surfaced(`once the stream was authenticated, within a round-trip after the message '${marker}' sent after it`);
+  this.attach(`proved by a message sent after authentication ('${marker}') and a round-trip on the recipient's stream after it`, { mediaType: 'text/plain', fileName: ATTACH.silence });
+  this.outcome(`message '${id}' did not surface after authentication: the recipient received '${marker}', sent after it, and a round-trip after that, without it`);
+  return undefined;
 });
 
 // ---------------------------------------------------------------------------------------------

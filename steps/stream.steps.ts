@@ -2,6 +2,7 @@
 // Each step parses its phrase and calls the peer; none touches a socket or a parser.
 import { When, Then } from '@cucumber/cucumber';
 import { Given } from '../support/given.ts';
+import { sendInitialPresence } from '../support/peer/stanza.ts';
 import type { XmppWorld } from '../support/world.ts';
 import type { Stage } from '../support/peer/client.ts';
 import { NS, type XmlElement } from '../support/wire/element.ts';
@@ -20,9 +21,16 @@ Given('a client that negotiated up to {stage}', async function (this: XmppWorld,
   await this.negotiatedClient('client', stage);
 });
 
+/**
+ * The recipient behaves as an ordinary client does: bound, session, initial presence sent (what
+ * the server sends back because of it is consumed by a round-trip), so that no delivery verdict
+ * rests on a server's policy for resources that never became available.
+ */
 Given('a recipient bound to the target', async function (this: XmppWorld) {
-  // no initial presence: its reflection would be an unrelated arrival; full-JID delivery needs none
-  await this.negotiatedClient('recipient', 'session');
+  await this.negotiatedClient('recipient', 'session', undefined, async (c) => {
+    const n = await sendInitialPresence(c, this.cfg.domain);
+    this.outcome(`recipient sent initial presence (${n} presence stanza(s) it brought back were consumed)`);
+  });
 });
 
 When('{role} opens a stream with:', function (this: XmppWorld, role: string, bytes: string) {

@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { XmppWorld } from '../support/world.ts';
 import { NS } from '../support/wire/element.ts';
 import { ExpectationFailed, failed } from '../support/errors.ts';
+import { describe } from '../support/peer/stream.ts';
 import { LANGTAG } from '../support/peer/stanza.ts';
 import { conditionOf, settle, declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped } from '../support/peer/observe.ts';
 import { ATTACH } from '../support/hooks.ts';
@@ -183,18 +184,22 @@ Then('{role} receives the {word} {string} matching, or nothing:', async function
 });
 
 /** Before authentication: an error, a close or silence pass; only type='result' means the IQ was processed. */
+/**
+ * 4.3: an IQ sent before authentication is not accepted. No IQ can be answered then, but SASL
+ * can: the pre-authentication round-trip (an <auth/> with a mechanism no server offers) settles
+ * it, so the verdict rests on the target's own answer, not on a timer.
+ */
 Then('{role} receives no result for the IQ {string}', async function (this: XmppWorld, role: string, id: string) {
   const s = this.client(role).stream;
-  try {
-    const iq = await s.expectElement((e) => e.is('iq') && e.attr('id') === id, `an answer to '${id}'`, this.cfg.timeouts.quietMs);
-    if (iq.attr('type') === 'result') failed(`the target processed the IQ '${id}' sent before authentication and answered with a result (RFC 3920 4.3).\nReceived: ${iq}`);
-    this.outcome(`IQ '${id}' answered with type='${iq.attr('type')}'`);
-  } catch (e) {
-    if (!(e instanceof ExpectationFailed) || /processed the IQ/.test(e.message)) throw e;
-    const r = s.unread().find((x) => x.kind === 'element' && x.element.is('error', NS.stream));
-    this.outcome(r && r.kind === 'element' ? `refused: stream error ${r.element.toString().slice(0, 200)}` : s.isEnded || s.transport.isEnded ? 'refused: connection closed' : `no answer within ${this.cfg.timeouts.quietMs} ms`);
-    s.drain();
-  }
+  const rt = s.isEnded || s.transport.isEnded ? undefined : await s.saslRoundTrip();
+  const iq = s.unread().find((e) => e.kind === 'element' && e.element.is('iq') && e.element.attr('id') === id);
+  const got = iq?.kind === 'element' ? iq.element : undefined;
+  if (got?.attr('type') === 'result') failed(`the target processed the IQ '${id}' sent before authentication and answered with a result (RFC 3920 4.3); accepted: a stanza error, a stream error, closing, or no answer.\nReceived: ${got}`);
+  const ended = s.unread().find((x) => x.kind === 'close' || x.kind.startsWith('tcp') || (x.kind === 'element' && x.element.is('error', NS.stream)));
+  const proof = rt?.proof === 'sasl-round-trip' ? 'the pre-authentication round-trip (a later <auth/> was answered with <failure/> first)' : `the stream ending (${ended ? describe(ended) : 'already closed'})`;
+  this.outcome(got ? `IQ '${id}' answered with type='${got.attr('type')}' (settled by ${proof})` : ended ? `refused: ${describe(ended)}` : `no answer to IQ '${id}', settled by ${proof}`);
+  this.attach(`settled by ${proof}`, { mediaType: 'text/plain', fileName: ATTACH.silence });
+  s.drain();
 });
 
 When('the client sends {int} messages to the recipient in one write', function (this: XmppWorld, n: number) {

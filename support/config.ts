@@ -55,6 +55,17 @@ export const ConfigSchema = z
         connectMs: z.number().int().min(50).max(60_000).default(3000),
       })
       .prefault({}),
+    sasl: z
+      .strictObject({
+        /**
+         * RFC 3920 6.2 asks for "a configurable but reasonable number of retries (at least 2), after
+         * which it MUST terminate the TCP connection": the number of failed or aborted SASL attempts on
+         * one connection within which the target must have closed it. At least 3 (one attempt and the
+         * two retries the text allows).
+         */
+        retries: z.number().int().min(3).max(100).default(10),
+      })
+      .prefault({}),
     /** another hostname the target serves, if any: for dialback over an already validated connection (8.3) */
     otherDomain: z.string().min(1).optional(),
     parallel: z.number().int().min(1).max(16).default(1),
@@ -79,6 +90,7 @@ const ENV: Record<string, [string[], 'string' | 'number' | 'boolean']> = {
   XMPP_RESPONSE_TIMEOUT_MS: [['timeouts', 'responseMs'], 'number'],
   XMPP_QUIET_MS: [['timeouts', 'quietMs'], 'number'],
   XMPP_PARALLEL: [['parallel'], 'number'],
+  XMPP_SASL_RETRIES: [['sasl', 'retries'], 'number'],
 };
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {

@@ -5,16 +5,19 @@ import { AssertionError } from 'node:assert';
 
 /**
  * The keyword of the scenario running now (set by a Before hook; a worker runs one scenario at a
- * time), so that every failure says whether a MUST was violated or a SHOULD not met.
+ * time), so that every failure says whether a MUST was violated or a SHOULD not met; and the
+ * contested readings of its requirement ids (support/readings.json), so that the failure says
+ * which reading it rests on and what the other one would conclude.
  */
-export const current = { level: '' as '' | 'must' | 'should' | 'may' };
+export const current = { level: '' as '' | 'must' | 'should' | 'may', readings: [] as string[] };
 
 export const LEVEL_PREFIX = { must: 'MUST violated: ', should: 'SHOULD not met: ', may: 'MAY (informative): ', '': '' } as const;
 
 /** The target's behaviour violates the requirement under test: a verdict, with evidence. */
 export class ExpectationFailed extends AssertionError {
   constructor(message: string) {
-    super({ message: LEVEL_PREFIX[current.level] + message });
+    const readings = [...new Set(current.readings)].filter((r) => !message.includes(r));
+    super({ message: LEVEL_PREFIX[current.level] + message + (readings.length ? ` ${readings.join(' ')}` : '') });
     this.name = 'ExpectationFailed';
     // a verdict's evidence is its message and the transcripts: the suite's own call stack is noise in every report
     this.stack = `${this.name}: ${this.message}`;

@@ -9,6 +9,7 @@ import { requirements, reqIdsOf, keywordOf, strength, SECTION_TITLES } from './r
 import type { XmppWorld } from './world.ts';
 import { suiteConfig } from './world.ts';
 import { current, TargetUnreachable } from './errors.ts';
+import { describeReading, readingsOf } from './readings.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
 import { reproduceFailure } from './report/reproducer.ts';
 import { ATTACH_CHECK, ATTACH_VIOLATIONS, checkConnections, describeViolations, schemasEnabled } from './report/schemas.ts';
@@ -46,6 +47,8 @@ Before({ name: 'the scenario names known requirements' }, function (this: XmppWo
   const keyword = keywordOf(tags);
   if (!keyword) throw new Error(`scenario '${pickle.name}' has no keyword tag (@MUST, @SHOULD, ...)`);
   current.level = strength(keyword);
+  // contested readings (support/readings.json): every failure of this scenario carries them
+  current.readings = readingsOf(ids).map(describeReading);
 });
 
 Before({ name: 'report labels: epic per section, keyword, requirements' }, async function ({ pickle }: ITestCaseHookParameter) {

@@ -18,11 +18,18 @@ Feature: 3.2 Domain Identifier
         """
       Then the client receives an answer that is not <jid-malformed/> to "dom-1"
 
-    @req:core-3.2-3 @MUST @c2s
+    @req:core-9.1.1-3 @MUST @c2s
     Scenario: a domain that fails Nameprep is refused as malformed
-      "A domain identifier MUST be an "internationalized domain name" as defined in [IDNA], to
-      which the Nameprep profile of stringprep can be applied without failing." The domain below
-      holds U+E000 (private use, prohibited by Nameprep).
+      The domain below holds U+E000 (private use, prohibited by Nameprep), so the client's 'to'
+      breaks core-3.2-3 ("A domain identifier MUST be an "internationalized domain name" [...] to
+      which the Nameprep profile of stringprep can be applied without failing"): the target's duty
+      is core-9.1.1-3, "If the value of the 'to' attribute is invalid [...], the entity
+      discovering that fact [...] MUST return an appropriate error to the sender".
+      Reading: A 'to' that breaks a format rule of section 3 is invalid, and the sender's own
+      server is the entity that discovers it (it parses the 'to' to route the stanza); the
+      appropriate error names the fault: `<jid-malformed/>` or `<bad-request/>` for a malformed
+      address, `<remote-server-not-found/>` or `<remote-server-timeout/>` for a domain that cannot
+      be contacted.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """

@@ -5,10 +5,18 @@ Feature: 3.3 Node Identifier
 
   Rule: 3.3 node identifiers
 
-    @req:core-3.3-1 @MUST @c2s
+    @req:core-9.1.1-3 @MUST @c2s
     Scenario: a node with a character Nodeprep prohibits is refused as malformed
-      "A node identifier MUST be formatted such that the Nodeprep profile of [STRINGPREP] can be
-      applied to it without failing." Nodeprep prohibits the space (C.1.1).
+      Nodeprep prohibits the space (C.1.1), so the client's 'to' breaks core-3.3-1 ("A node
+      identifier MUST be formatted such that the Nodeprep profile [...] can be applied to it
+      without failing"): the target's duty is core-9.1.1-3, "If the value of the 'to' attribute
+      is invalid [...], the entity discovering that fact [...] MUST return an appropriate error
+      to the sender".
+      Reading: A 'to' that breaks a format rule of section 3 is invalid, and the sender's own
+      server is the entity that discovers it (it parses the 'to' to route the stanza); the
+      appropriate error names the fault: `<jid-malformed/>` or `<bad-request/>` for a malformed
+      address, `<remote-server-not-found/>` or `<remote-server-timeout/>` for a domain that cannot
+      be contacted.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """
@@ -16,10 +24,16 @@ Feature: 3.3 Node Identifier
         """
       Then the client receives a stanza error for "node-1" with <jid-malformed/> or <bad-request/>
 
-    @req:core-3.3-1 @MUST @c2s
+    @req:core-9.1.1-3 @MUST @c2s
     Scenario: an empty node is refused as malformed
       A JID of the form `@domain` has a node identifier of zero length, which no account can
-      have; the address does not adhere to the syntax of section 3.
+      have; the address does not adhere to the syntax of section 3 (core-3.3-1), and the target
+      answers for it under core-9.1.1-3.
+      Reading: A 'to' that breaks a format rule of section 3 is invalid, and the sender's own
+      server is the entity that discovers it (it parses the 'to' to route the stanza); the
+      appropriate error names the fault: `<jid-malformed/>` or `<bad-request/>` for a malformed
+      address, `<remote-server-not-found/>` or `<remote-server-timeout/>` for a domain that cannot
+      be contacted.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """

@@ -16,10 +16,18 @@ Feature: 3.4 Resource Identifier
       Then the client receives nothing
       And the second client receives nothing
 
-    @req:core-3.4-2 @MUST @c2s
+    @req:core-9.1.1-3 @MUST @c2s
     Scenario: a resource that fails Resourceprep in 'to' is refused as malformed
-      "A resource identifier MUST be formatted such that the Resourceprep profile of [STRINGPREP]
-      can be applied without failing." The resource below holds U+E000 (private use, prohibited).
+      The resource below holds U+E000 (private use, prohibited), so the client's 'to' breaks
+      core-3.4-2 ("A resource identifier MUST be formatted such that the Resourceprep profile
+      [...] can be applied without failing"): the target's duty is core-9.1.1-3, "If the value
+      of the 'to' attribute is invalid [...], the entity discovering that fact [...] MUST return
+      an appropriate error to the sender".
+      Reading: A 'to' that breaks a format rule of section 3 is invalid, and the sender's own
+      server is the entity that discovers it (it parses the 'to' to route the stanza); the
+      appropriate error names the fault: `<jid-malformed/>` or `<bad-request/>` for a malformed
+      address, `<remote-server-not-found/>` or `<remote-server-timeout/>` for a domain that cannot
+      be contacted.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends the stanza:
@@ -28,9 +36,15 @@ Feature: 3.4 Resource Identifier
         """
       Then the client receives a stanza error for "res-1" with <jid-malformed/> or <bad-request/>
 
-    @req:core-3.4-2 @MUST @c2s
+    @req:core-9.1.1-3 @MUST @c2s
     Scenario: an empty resource after '/' is refused as malformed
-      A JID ending in '/' has a resource identifier of zero length.
+      A JID ending in '/' has a resource identifier of zero length (core-3.4-2), and the target
+      answers for it under core-9.1.1-3.
+      Reading: A 'to' that breaks a format rule of section 3 is invalid, and the sender's own
+      server is the entity that discovers it (it parses the 'to' to route the stanza); the
+      appropriate error names the fault: `<jid-malformed/>` or `<bad-request/>` for a malformed
+      address, `<remote-server-not-found/>` or `<remote-server-timeout/>` for a domain that cannot
+      be contacted.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends the stanza:

@@ -1,15 +1,20 @@
 Feature: 3.5 Determination of Addresses
   After SASL and resource binding the server determines the client's JID, and ensures that it
-  conforms to section 3, replacing what the client sent with the canonical form (3.5).
+  conforms to section 3, replacing what the client sent where it does not conform (3.5).
 
   Rule: 3.5 the JID is canonical
 
     @req:core-3.5-4 @MUST @c2s
-    Scenario: a requested resource is bound in its Resourceprep form
+    Scenario: a requested resource that breaks Resourceprep never ends up in the bound JID
       "The receiving entity MUST ensure that the resulting JID [...] conforms to the rules and
       formats defined earlier in this section; to meet this restriction, the receiving entity may
       need to replace the JID sent by the initiating entity with the canonicalized JID". The
-      request holds U+FB01, which Resourceprep maps to 'fi'.
+      request holds U+E000 (private use, prohibited by Resourceprep): the resulting JID conforms
+      if the target refuses the resource (`<bad-request/>`, section 7) or binds one it generates.
+      Reading: The resulting JID must conform to section 3, each part one that its stringprep
+      profile applies to without failing; replacing a request by its canonical form is the means
+      the sentence offers, not a rule of its own, so the scenario requests a resource that
+      Resourceprep cannot be applied to.
       Given a client that negotiated up to "sasl"
-      When the client requests the resource "conformance-ﬁx"
-      Then the client is bound to the resource "conformance-fix"
+      When the client requests the resource "conformance-x"
+      Then the client is refused with <bad-request/> or bound to a valid resource other than the one requested

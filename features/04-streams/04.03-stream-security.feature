@@ -17,6 +17,22 @@ Feature: 4.3 Stream Security
         """
       Then the message "early-1" is not delivered to the recipient
 
+    @req:core-4.3-3 @MUST_NOT @c2s @changed-in-23
+    Scenario: a message sent before SASL does not surface once the stream is authenticated
+      "... then the other entity MUST NOT accept such stanzas". Not accepting is more than not
+      delivering at once: a server that kept the stanza and delivered it once the stream was
+      authenticated would have accepted it. The client authenticates and binds on the same
+      stream and sends a second message; the recipient receives that one, and up to a round-trip
+      after it, not the early one. When the target ends the stream instead (4.3's own remedy),
+      nothing can surface, and the scenario is not applicable.
+      Given a recipient bound to the target
+      And a client that negotiated up to "tls"
+      When the client sends:
+        """
+        <message to='{recipient}' id='early-3' type='chat'><body>sent before authentication</body></message>
+        """
+      Then the message "early-3" has not surfaced at the recipient once the client is authenticated and bound
+
     @req:core-4.3-3 @SHOULD @c2s @changed-in-23
     Scenario: a message sent before SASL is answered with <not-authorized/> and the connection closed
       "... and SHOULD return a `<not-authorized/>` stream error and then terminate both the XML

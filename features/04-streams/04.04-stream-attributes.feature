@@ -109,6 +109,10 @@ Feature: 4.4 Stream Attributes
       "... if the attribute is not included, the receiving entity SHOULD use a configurable
       default value for both streams, which it MUST communicate in the header for the response
       stream."
+      Reading: The MUST binds every response to a client header without 'xml:lang': the default
+      language the server works with must appear on its response header, whether or not that
+      default is configurable; and a response header that carries another value than the client's
+      'xml:lang' does not remember it (the SHOULD).
       Given a client connected to the target
       When the client opens a stream
       Then the server answers with a response stream header
@@ -119,6 +123,10 @@ Feature: 4.4 Stream Attributes
       "If the attribute is included, the receiving entity SHOULD remember that value as the
       default for both the initial stream and the response stream". Another value on the
       response header fails; none passes (not stated).
+      Reading: The MUST binds every response to a client header without 'xml:lang': the default
+      language the server works with must appear on its response header, whether or not that
+      default is configurable; and a response header that carries another value than the client's
+      'xml:lang' does not remember it (the SHOULD).
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -182,7 +190,7 @@ Feature: 4.4 Stream Attributes
       Then the server answers with a response stream header
       And the response stream header's version is "1.0"
 
-    @req:core-4.4.1-6 @req:core-4.4.1-3 @req:core-4.4.1-1 @MUST @c2s
+    @req:core-4.4.1-6 @req:core-4.4.1-3 @MUST @c2s
     Scenario: a higher minor version (1.10) is compared numerically and answered with 1.0
       "The receiving entity MUST perform a numeric comparison on the major and minor version
       numbers, not a string match on '`<major>`.`<minor>`'." A string comparison would take 1.10
@@ -229,10 +237,16 @@ Feature: 4.4 Stream Attributes
       incremented higher than a single digit." Against the target's own 1.0, an integer reading
       (major 0, minor 10) and a decimal one (0.1) of any version give the same comparison, so
       only a version echoed back can tell them apart: '0.10' passes, '0.1' fails.
-      Reading: an answer of the target's own '1.0', or a refusal, shows nothing about how the
-      minor number was read, and the scenario is not applicable (whether the lower version was
-      chosen is core-4.4.1-5's verdict, charged once there); the other reading (a wrong choice
-      of version proves a wrong reading of the number) would charge the 4.4.1-5 defect twice.
+      Another reading: A wrong choice of version would count as a wrong reading of the numbers:
+      Prosody 0.12, which answers 1.0 to a client announcing 0.10, would fail core-4.4.1-1 as
+      well as core-4.4.1-5 (one defect charged twice), and jabberd2 2.7, which refuses 1.10,
+      would fail it although a refusal shows no reading of 1.10 (both readings put it above
+      1.0).
+      Reading: Against the target's own 1.0, an integer and a decimal reading of any version
+      compare alike, so only a version echoed back tells them apart: the scenario sends 0.10 and
+      passes '0.10', fails '0.1', and is not applicable when the target answers its own 1.0 or
+      refuses, which shows nothing about how it read the numbers (the choice of version is
+      core-4.4.1-5's verdict, charged there once).
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -264,6 +278,9 @@ Feature: 4.4 Stream Attributes
       "If either entity receives a stream header with no 'version' attribute, the entity MUST
       consider the version supported by the other entity to be '0.0' and SHOULD NOT include a
       'version' attribute in the stream header it sends in reply."
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -278,6 +295,9 @@ Feature: 4.4 Stream Attributes
       Stream features are sent for a version "of at least '1.0'" (4.6) and the stream-related
       protocols (TLS, SASL, stream errors) are what version 1.0 encapsulates (4.4.1). Silence, a
       stream error or a close pass (named); `<stream:features/>` fails.
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given a client connected to the target
       When the client opens a stream with:
         """

@@ -13,6 +13,21 @@ Feature: 4.7 Stream Errors
       "If the error occurs while the stream is being set up, the receiving entity MUST still
       send the opening `<stream>` tag, include the `<error/>` element as a child of the stream
       element, send the closing `</stream>` tag, and terminate the underlying TCP connection."
+      Another reading: The condition would be judged here as well: jabberd2 2.7, which answers a
+      wrong streams namespace with its header, `<bad-format/>`, `</stream>` and the close, would
+      fail core-4.7-2 and core-4.7.1-2 besides core-11.2.1-2, one condition charged three times.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: Neither sentence names a condition: a stream error with any condition, after the
+      response header where the error comes while the stream is set up, followed by `</stream>`
+      and the TCP close, is what they ask; which condition a given fault gets is decided under
+      the sentence that names it (a wrong streams namespace under core-11.2.1-2, the defined
+      conditions under core-4.7.2-3).
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -44,6 +59,14 @@ Feature: 4.7 Stream Errors
       stream-level error has occurred." Neither sentence names a condition: any stream error
       passes here (named); which condition a wrong streams namespace gets is decided under
       core-11.2.1-2 ("a stream element in a wrong streams namespace gets `<invalid-namespace/>`").
+      Another reading: The condition would be judged here as well: jabberd2 2.7, which answers a
+      wrong streams namespace with its header, `<bad-format/>`, `</stream>` and the close, would
+      fail core-4.7-2 and core-4.7.1-2 besides core-11.2.1-2, one condition charged three times.
+      Reading: Neither sentence names a condition: a stream error with any condition, after the
+      response header where the error comes while the stream is set up, followed by `</stream>`
+      and the TCP close, is what they ask; which condition a given fault gets is decided under
+      the sentence that names it (a wrong streams namespace under core-11.2.1-2, the defined
+      conditions under core-4.7.2-3).
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -87,10 +110,13 @@ Feature: 4.7 Stream Errors
       defined stanza error conditions defined below". `<bad-format/>` MAY be used instead (4.7.3).
       RFC 6120 later renamed the condition `<not-well-formed/>`; under this draft that name is
       not a defined condition, and the verdict says so when a server sends it.
-      Reading: "corresponding to one of the defined ... conditions" asks for a condition 4.7.3
-      defines, qualified by its namespace; any defined condition passes, and the outcome says
-      whether it is the one whose definition fits (`<xml-not-well-formed/>`, or `<bad-format/>`
-      in its place). The other reading (only the fitting condition) would fail a defined one.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client that negotiated up to "session"
       When the client sends:
         """
@@ -160,10 +186,13 @@ Feature: 4.7 Stream Errors
       A stream error "MUST contain a child element corresponding to one of the defined ...
       conditions" (4.7.2); the one whose definition fits this input is named in the last step. `<unsupported-stanza-type/>`: "the initiating entity has sent a first-level child of the stream that is not supported".
       Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
-      Reading: "corresponding to one of the defined ... conditions" asks for a condition 4.7.3
-      defines, qualified by its namespace; any defined condition passes, and the outcome says
-      whether it is the one whose definition fits. The other reading (only the fitting
-      condition) would fail a server that names another defined condition.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client that negotiated up to "session"
       When the client sends:
         """
@@ -176,10 +205,13 @@ Feature: 4.7 Stream Errors
       A stream error "MUST contain a child element corresponding to one of the defined ...
       conditions" (4.7.2); the one whose definition fits this input is named in the last step. `<thing/>` is in jabber:client but is no stanza.
       Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
-      Reading: "corresponding to one of the defined ... conditions" asks for a condition 4.7.3
-      defines, qualified by its namespace; any defined condition passes, and the outcome says
-      whether it is the one whose definition fits. The other reading (only the fitting
-      condition) would fail a server that names another defined condition.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client that negotiated up to "session"
       When the client sends:
         """
@@ -192,10 +224,13 @@ Feature: 4.7 Stream Errors
       A stream error "MUST contain a child element corresponding to one of the defined ...
       conditions" (4.7.2); the one whose definition fits this input is named in the last step. An IQ get MUST contain one child (9.2.3); validation is OPTIONAL (11.3), so a stanza error or any answer counts as handled.
       Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
-      Reading: "corresponding to one of the defined ... conditions" asks for a condition 4.7.3
-      defines, qualified by its namespace; any defined condition passes, and the outcome says
-      whether it is the one whose definition fits. The other reading (only the fitting
-      condition) would fail a server that names another defined condition.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client that negotiated up to "session"
       When the client sends:
         """
@@ -208,10 +243,13 @@ Feature: 4.7 Stream Errors
       A stream error "MUST contain a child element corresponding to one of the defined ...
       conditions" (4.7.2); the one whose definition fits this input is named in the last step. The stream element in the streams namespace by default declaration (no prefix, 11.2.1); the content namespace this implies has no condition of its own.
       Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
-      Reading: "corresponding to one of the defined ... conditions" asks for a condition 4.7.3
-      defines, qualified by its namespace; any defined condition passes, and the outcome says
-      whether it is the one whose definition fits. The other reading (only the fitting
-      condition) would fail a server that names another defined condition.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -224,10 +262,13 @@ Feature: 4.7 Stream Errors
       A stream error "MUST contain a child element corresponding to one of the defined ...
       conditions" (4.7.2); the one whose definition fits this input is named in the last step. An implementation "MAY accept only the 'stream:' prefix" (11.2.1).
       Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
-      Reading: "corresponding to one of the defined ... conditions" asks for a condition 4.7.3
-      defines, qualified by its namespace; any defined condition passes, and the outcome says
-      whether it is the one whose definition fits. The other reading (only the fitting
-      condition) would fail a server that names another defined condition.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -240,10 +281,13 @@ Feature: 4.7 Stream Errors
       A stream error "MUST contain a child element corresponding to one of the defined ...
       conditions" (4.7.2); the one whose definition fits this input is named in the last step. `<unsupported-encoding/>`: "the initiating entity has encoded the stream in an encoding that is not supported by the server" (11.5: UTF-8 only); all bytes are ASCII.
       Ignoring the input (nothing perceived) passes; a close without `<stream:error/>` fails.
-      Reading: "corresponding to one of the defined ... conditions" asks for a condition 4.7.3
-      defines, qualified by its namespace; any defined condition passes, and the outcome says
-      whether it is the one whose definition fits. The other reading (only the fitting
-      condition) would fail a server that names another defined condition.
+      Another reading: Only the condition whose definition fits the input would pass: ejabberd
+      23.01, which refuses a stream header written with another prefix or none with
+      `<invalid-xml/>`, a defined condition, would fail.
+      Reading: "Corresponding to one of the defined ... conditions" asks for a condition 4.7.3
+      defines, qualified by urn:ietf:params:xml:ns:xmpp-streams: any defined condition passes,
+      and the outcome says whether it is the one whose definition fits the input; a name the
+      draft does not define (such as RFC 6120's `<not-well-formed/>`) fails.
       Given a client connected to the target
       When the client opens a stream with:
         """

@@ -94,6 +94,9 @@ Feature: 7 Resource Binding
       can be applied without failing." The request below holds U+E000 (private use, prohibited by
       Resourceprep); the server refuses it with `<bad-request/>` (the error case of section 7) or
       overrides it with a resource it generates (7-9).
+      Reading: A JID-format rule binds whoever forms the JID: the target answers under it for the
+      JIDs it forms itself (the resource it binds), and its answer to a malformed 'to' that a
+      client formed is judged under core-9.1.1-3.
       Given a client that negotiated up to "sasl"
       When the client requests the resource "badres"
       Then the client is refused with <bad-request/> or bound to a valid resource other than the one requested

@@ -11,6 +11,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection." The target may notice at the header or at the first element
       under that prefix; the peer sends both, and `<invalid-namespace/>` is expected by then.
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       When the peer opens a stream to the target's s2s port with:
         """
         <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback:wrong' from='{peer-domain}' to='{domain}' version='1.0'>
@@ -22,14 +26,18 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       Then the target closes the peer's stream with <invalid-namespace/>
 
     @req:core-8.3-8 @MUST @s2s
-    Scenario: a stream to a host the target does not serve gets <host-unknown/>
-      "If the value of the 'to' address does not match a hostname recognized by the Receiving
-      Server, then the Receiving Server MUST generate a `<host-unknown/>` stream error condition
-      and terminate both the XML stream and the underlying TCP connection."
-      When the peer opens a stream to the target's s2s port with:
-        """
-        <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='no-such-host.invalid' version='1.0'>
-        """
+    Scenario: a dialback key addressed to a host the target does not serve gets <host-unknown/>
+      Step 4, the `<db:result to='Receiving Server' from='Originating Server'>` key: "If the value
+      of the 'to' address does not match a hostname recognized by the Receiving Server, then the
+      Receiving Server MUST generate a `<host-unknown/>` stream error condition and terminate
+      both the XML stream and the underlying TCP connection." The stream header names the
+      target's own domain; the key names no-such-host.invalid.
+      Reading: The sentence is about the 'to' of the `<db:result/>` key (step 4), not about the
+      stream header's 'to', which step 2 makes OPTIONAL: the scenario opens a stream to the
+      target's own domain and sends a key addressed to a host the target does not serve.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}" for "no-such-host.invalid"
       Then the target closes the peer's stream with <host-unknown/>
 
     @req:core-8.3-19 @MUST @s2s
@@ -41,10 +49,16 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       answer. The peer originates a connection and sends `<db:result/>`; the target, as
       receiving server, dials back to the peer's listener and sends `<db:verify/>`; the
       listener answers it (the key is valid) with to='no-such-host.invalid'.
-      Reading: the stream error is owed on the stream that carried the faulty answer (the
+      Another reading: The error could be owed on the originating stream instead; the embedded
+      servers fail under both readings (Prosody 0.12 answers `<unsupported-stanza-type/>` on the
+      verification stream, ejabberd 23.01 sends nothing on either stream, jabberd2 2.7 ends the
+      originating stream with `<invalid-id/>`), and the failure message lists what every
+      connection carried.
+      Reading: The sentence, in the note to step 9, is about the Authoritative Server's
+      `<db:verify type='...'/>` answer arriving at the receiving server (the target) with a 'to'
+      it does not serve; the stream error is owed on the stream that carried that answer (the
       target's connection to the authoritative server), as `<invalid-id/>` in the same note
-      (core-8.3-18); a reading that put it on the originating stream would look there instead,
-      and the failure message lists what every connection carried.
+      (core-8.3-18).
       Given the peer's listener answers verifications addressed to a host the target does not serve
       When the peer opens a stream to the target's s2s port
       And the peer asks the target to validate "{peer-domain}"
@@ -60,10 +74,15 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       The peer originates a connection as the peer domain and sends `<db:result/>`; the target
       dials back to the peer's listener and sends `<db:verify/>`; the listener answers it (the
       key is valid) with from='{second-peer-domain}', a domain nothing validated.
-      Reading: the stream error is owed on the stream that carried the faulty answer (the
-      target's connection to the authoritative server), as `<invalid-id/>` in the same note
-      (core-8.3-18); a reading that put it on the originating stream would look there instead,
-      and the failure message lists what every connection carried.
+      Another reading: The error could be owed on the originating stream instead; the embedded
+      servers fail under both readings (Prosody 0.12 and ejabberd 23.01 send nothing on either
+      stream, jabberd2 2.7 ends the originating stream with `<invalid-id/>`), and the failure
+      message lists what every connection carried.
+      Reading: The sentence, in the note to step 9, is about the Authoritative Server's
+      `<db:verify type='...'/>` answer arriving at the receiving server (the target) with a
+      'from' that is not the originating server's domain (nor a domain validated for it); the
+      stream error is owed on the stream that carried that answer (the target's connection to
+      the authoritative server), as `<invalid-id/>` in the same note (core-8.3-18).
       Given the peer's listener answers verifications from a domain other than the originating server's
       When the peer opens a stream to the target's s2s port
       And the peer asks the target to validate "{peer-domain}"
@@ -74,6 +93,9 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       "If either entity receives a stream header with no 'version' attribute, the entity MUST
       consider the version supported by the other entity to be '0.0' and SHOULD NOT include a
       'version' attribute in the stream header it sends in reply."
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port with:
         """
@@ -87,6 +109,9 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
     Scenario: a pre-1.0 peer gets no stream features and is validated by dialback
       The target "MUST consider the version supported by the other entity to be '0.0'"; stream
       features are announced to an entity that sent version '1.0' or higher (4.6).
+      Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
+      version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
+      header.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port with:
         """
@@ -231,6 +256,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       "Note: If the namespace name is incorrect, then the Receiving Server MUST generate an
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection between it and the Authoritative Server."
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       Given the peer's listener declares the dialback namespace as "jabber:server:dialback:wrong"
       When the peer opens a stream to the target's s2s port
       And the peer asks the target to validate "{peer-domain}"
@@ -242,6 +271,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection." The target originates (to deliver a client's message); the
       peer's listener answers its header under a wrong dialback namespace.
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       Given the peer's listener declares the dialback namespace as "jabber:server:dialback:wrong"
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
@@ -280,11 +313,13 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       applies only to stanzas received from a registered entity (such as a client) that is
       connected to the server." The rule is 10.1's "process it on behalf of the entity that
       sent it": a peer's IQ without 'to' must not be answered as one addressed to the target.
-      Reading: this sentence restates core-9.1.1-2 and asks only that the rule of 10.1 not be
-      applied; the stream error `<improper-addressing/>` is 9.1.1-2's demand and is judged
-      there, so no answer, a stanza error, or any stream error passes here (named). The other
-      reading (a stream error demanded here too) would charge one defect twice. Proved by a
-      round-trip: a ping to the target, which answers it only after handling the IQ before it.
+      Another reading: A stream error would be demanded here too: jabberd2 2.7, which neither
+      answers nor refuses a peer's stanza without 'to', would fail core-10.1-2 as well as
+      core-9.1.1-2, one defect charged twice.
+      Reading: The sentence restates core-9.1.1-2 and asks only that 10.1's rule (process a
+      stanza without 'to' on behalf of its sender) not be applied to a peer's stanza: no answer
+      (proved by a round-trip over server-to-server), a stanza error or any stream error passes,
+      named; the condition `<improper-addressing/>` is judged under core-9.1.1-2.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port
       And the peer asks the target to validate "{peer-domain}"
@@ -301,6 +336,10 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       `<invalid-namespace/>` stream error condition and terminate both the XML stream and the
       underlying TCP connection." The peer, as receiving server, opens a verification stream
       to the target under a wrong dialback namespace.
+      Reading: A stream header that binds the 'db' prefix to a namespace name other than
+      'jabber:server:dialback' has the dialback namespace name incorrect (the note follows the
+      header's xmlns:db declaration): `<invalid-namespace/>`, then closing the stream and the TCP
+      connection, is required; another condition, ignoring it or proceeding fails.
       When the peer opens a stream to the target's s2s port with:
         """
         <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback:wrong' from='{peer-domain}' to='{domain}' version='1.0'>

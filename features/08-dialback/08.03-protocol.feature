@@ -14,6 +14,32 @@ Feature: 8.3 Dialback Protocol
       When the peer opens a stream to the target's s2s port
       Then the target answers with a stream header carrying an id
 
+    @req:core-4.4-3 @MUST @s2s
+    Scenario: the target's response header toward a peer names a domain it serves, where it has a 'from'
+      "from -- The 'from' attribute SHOULD be used only in the XML stream header from the
+      receiving entity to the initiating entity, and MUST be set to a hostname serviced by the
+      receiving entity that is granting access to the initiating entity." The server-to-server
+      half of the sentence: the target is the receiving entity of the peer's connection.
+      Reading: the MUST binds the value of a 'from' that is there; 8.3 step 3 makes 'to' and
+      'from' OPTIONAL on the response header of a dialback stream, so a header without 'from'
+      passes and the outcome says so. Under the reading that 'from' must always be present,
+      such a header would fail.
+      When the peer opens a stream to the target's s2s port
+      Then the target's response stream header's "from", where present, is a domain it serves
+
+    @req:core-4.4-8 @SHOULD @s2s
+    Scenario: an 'id' on the peer's stream header is silently ignored
+      "There SHOULD NOT be an 'id' attribute on the XML stream header sent from the initiating
+      entity to the receiving entity; however, if an 'id' attribute is included, it SHOULD be
+      silently ignored by the receiving entity." The server-to-server half, with the target as
+      receiving entity: its response header carries its own id, not the peer's, and the stream
+      proceeds.
+      When the peer opens a stream to the target's s2s port with:
+        """
+        <?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='{domain}' version='1.0' id='peer-chosen-id'>
+        """
+      Then the target answers with a stream header whose id is not "peer-chosen-id"
+
     @req:core-8.3-22 @req:core-8.1-4 @req:core-8.3-6 @MUST @s2s @changed-in-23
     Scenario: a connection the authoritative server confirms is validated and carries the peer's stanzas
       Step 8-10: the Receiving Server informs the Originating Server of the result; "If the
@@ -171,6 +197,48 @@ Feature: 8.3 Dialback Protocol
       And the peer receives the message over the target's own connection
       And the target sent no stanza over a connection the peer opened
 
+    @req:core-4.2-2 @MUST @s2s @changed-in-23
+    Scenario: the answer to an IQ the peer sent over its validated connection goes back over the target's own connection
+      "a server MUST use one TCP connection for XML stanzas sent from the server to the peer and
+      another TCP connection (initiated by the peer) for stanzas from the peer to the server".
+      The tempting shortcut: the peer already holds a validated connection to the target, and
+      the target has an answer to send back. The answer (a result or an error) must travel over
+      a connection the target opened and had validated, never over the peer's.
+      Given the peer's listener serves its domains
+      When the peer opens a stream to the target's s2s port
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}"
+      When the peer sends over its connection:
+        """
+        <iq type='get' id='s2s-back-1' from='someone@{peer-domain}/x' to='{domain}'><ping xmlns='urn:xmpp:ping'/></iq>
+        """
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the peer receives the stanza "s2s-back-1" over the target's own connection
+      And the target sent no stanza over a connection the peer opened
+
+    @req:core-4.3-2 @MUST @s2s @changed-in-23
+    Scenario: after the target's own connection is validated, the peer's connection is not trusted without its own validation
+      "The 'initial stream' ... and the 'response stream' ... MUST be secured separately". The
+      other direction of the shortcut: the target's own connection to the peer is validated
+      first (it carries a client's message); then the peer opens a connection and sends a
+      message to a local client over it before asking for validation. Dialback in one
+      direction does not secure the other: the message is not delivered. The target's answer
+      to the validation request the peer sends after the message settles it, and a round-trip
+      on the recipient's stream proves the recipient was sent nothing.
+      Given a recipient bound to the target
+      And the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      When the peer opens a stream to the target's s2s port
+      And the peer sends over its connection, before it is validated:
+        """
+        <message from='someone@{peer-domain}/x' to='{recipient}' id='s2s-unvalidated-1' type='chat'><body>over a connection nobody validated</body></message>
+        """
+      And the peer asks the target to validate "{peer-domain}"
+      Then the target settles the peer's validation request
+      And the message "s2s-unvalidated-1" never reaches the recipient
+
   Rule: the target as initiating entity: its own stream header and dialback elements
 
     @req:core-4.4-1 @MUST @s2s
@@ -178,16 +246,31 @@ Feature: 8.3 Dialback Protocol
       "to -- [...] The 'to' attribute SHOULD be used only in the XML stream header from the
       initiating entity to the receiving entity, and MUST be set to a hostname serviced by the
       receiving entity."
-      Reading: 4.4 constrains the value where 'to' is present; on the dialback stream header
+      Another reading: 4.4 would demand a 'to' on every initiating header: jabberd2 2.7 without
+      an s2s certificate, whose dialback header toward the peer carries no 'to', would fail on a
+      header the protocol section allows.
+      Reading: 4.4 constrains the value of a 'to' that is present; on the dialback stream header
       "The 'to' and 'from' attributes are OPTIONAL on the root stream element" (8.3 step 2), so
-      a header that declares dialback and carries no 'to' passes (named), and a 'to' naming
-      anything but the peer's domain fails. The other reading (4.4 demands a 'to' on every
-      initiating header) would fail a dialback header the protocol section allows.
+      the target's header toward the peer that declares dialback and carries no 'to' passes
+      (named), and a 'to' naming anything but the peer's domain fails.
       Given the peer's listener serves its domains
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
       Then the target opens its own connection to the peer and validates it by dialback
       And the target's initial stream header to the peer has "to" set to "{peer-domain}", or none as dialback allows
+
+    @req:core-4.4-8 @SHOULD_NOT @s2s
+    Scenario: the target's stream header toward the peer carries no 'id'
+      "There SHOULD NOT be an 'id' attribute on the XML stream header sent from the initiating
+      entity to the receiving entity". The sender's half of the sentence: on its own connection
+      to the peer, the target is the initiating entity. Reading: an 'id' attribute with an empty
+      value is an 'id' attribute; a reading that took an empty value for an absent one would pass
+      such a header.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target's initial stream header to the peer has no "id" attribute
 
     @req:core-4.4.1-4 @req:core-5.1-3 @MUST @s2s
     Scenario: the target's stream header toward the peer announces version 1.0
@@ -195,6 +278,9 @@ Feature: 8.3 Dialback Protocol
       header to the highest version number it supports"; an initiating entity that complies with
       this specification "MUST include the 'version' attribute set to a value of '1.0' in the
       initial stream header."
+      Reading: The target runs as its documentation recommends for a real deployment (jabberd2 2.7
+      with an s2s certificate, which it needs to announce version 1.0 to peers at all): the header
+      of its outgoing s2s stream is judged in that configuration.
       Given the peer's listener serves its domains
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"

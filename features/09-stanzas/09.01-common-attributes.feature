@@ -96,6 +96,11 @@ Feature: 9.1 Common Attributes
       discovering that fact [...] MUST return an appropriate error to the sender, setting the
       'from' attribute of the error stanza to the value provided in the 'to' attribute of the
       offending stanza." unreachable.test does not resolve (the lab's DNS answers NXDOMAIN).
+      Reading: A 'to' that breaks a format rule of section 3 is invalid, and the sender's own
+      server is the entity that discovers it (it parses the 'to' to route the stanza); the
+      appropriate error names the fault: `<jid-malformed/>` or `<bad-request/>` for a malformed
+      address, `<remote-server-not-found/>` or `<remote-server-timeout/>` for a domain that cannot
+      be contacted.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """

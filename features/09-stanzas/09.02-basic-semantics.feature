@@ -12,6 +12,7 @@ Feature: 9.2 Basic Semantics
       recipient"
       Given a recipient bound to the target
       And a client that negotiated up to "session"
+      And the client sent initial presence
       When the client sends the stanza:
         """
         <message to='{recipient}' id='msg-1' type='chat'><body>hello</body></message>
@@ -24,6 +25,7 @@ Feature: 9.2 Basic Semantics
       the server SHOULD route or deliver that stanza to the intended recipient."
       Given a recipient bound to the target
       And a client that negotiated up to "session"
+      And the client sent initial presence
       When the client sends the stanza:
         """
         <presence to='{recipient}' id='pres-1'/>

@@ -14,6 +14,9 @@ Feature: 9.3 Stanza Errors
       MUST return to the sending entity a stanza of the same kind (message, presence, or IQ),
       whose 'type' attribute is set to a value of "error"". The address 'jul iet' is not a JID
       (a space is prohibited in a node identifier): the target can neither deliver nor route it.
+      Reading: An address that breaks section 3 is an error condition the server detects when it
+      parses the 'to' to route the stanza; handling the stanza as if it had no 'to', or delivering
+      it elsewhere, instead of answering is a missing error stanza.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """
@@ -38,6 +41,9 @@ Feature: 9.3 Stanza Errors
     @req:core-9.3.1-1 @MUST @c2s
     Scenario: an IQ that cannot be processed is answered with an IQ error
       The same rule for the IQ kind: a set in a namespace nobody serves cannot be processed.
+      Reading: An address that breaks section 3 is an error condition the server detects when it
+      parses the 'to' to route the stanza; handling the stanza as if it had no 'to', or delivering
+      it elsewhere, instead of answering is a missing error stanza.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """

@@ -11,6 +11,7 @@ Feature: 10 Server Rules for Handling XML Stanzas
       two entities."
       Given a recipient bound to the target
       And a client that negotiated up to "session"
+      And the client sent initial presence
       When the client sends the stanza:
         """
         <message to='{recipient}' id='ord-1' type='chat'><body>1</body></message><message to='{recipient}' id='ord-2' type='chat'><body>2</body></message><message to='{recipient}' id='ord-3' type='chat'><body>3</body></message><message to='{recipient}' id='ord-4' type='chat'><body>4</body></message><message to='{recipient}' id='ord-5' type='chat'><body>5</body></message>

@@ -31,6 +31,7 @@ Feature: 10.5 Node in Same Domain
       stanza error to the sender." (RFC 3921 11.1 keeps this for IQ.)
       Given a recipient bound to the target
       And a client that negotiated up to "session"
+      And the client sent initial presence
       When the client sends the stanza:
         """
         <iq type='get' id='full-2' to='{recipient-bare}/conformance-no-such-resource'><ping xmlns='urn:xmpp:ping'/></iq>
@@ -43,8 +44,8 @@ Feature: 10.5 Node in Same Domain
       for the node, the recipient's server SHOULD deliver the stanza to at least one of the
       connected resources" (a SHOULD since -23). IM server rules (RFC 3921 11.1) assumed.
       Given a recipient bound to the target
-      And the recipient sent initial presence
       And a client that negotiated up to "session"
+      And the client sent initial presence
       When the client sends the stanza:
         """
         <message to='{recipient-bare}' id='bare-1' type='chat'><body>to whoever is there</body></message>

@@ -26,6 +26,15 @@ Feature: 11.2 XML Namespace Names and Prefixes
     Scenario: every response header uses the streams namespace name
       "The name of the streams namespace MUST be 'http://etherx.jabber.org/streams'." Every
       header of the connection.
+      Another reading: The "such as" list of XML-related errors would be open to a wrong
+      namespace name and `<bad-format/>` would pass: jabberd2 2.7, which answers a header in a
+      wrong streams namespace with its header, `<bad-format/>`, `</stream>` and the close, would
+      pass.
+      Reading: The sentence binds every stream header: the target's own must name the streams
+      namespace, and a header that names another one gets the condition 4.7.3 defines for
+      exactly that, `<invalid-namespace/>` (that list item has no keyword of its own, so the
+      demand is decided here); `<bad-format/>`, which MAY replace "the more specific XML-related
+      errors", is not taken to cover a wrong namespace name.
       When the client negotiates up to "sasl"
       Then everything the server sent declares the streams namespace on every stream header
 
@@ -37,14 +46,15 @@ Feature: 11.2 XML Namespace Names and Prefixes
       'http://etherx.jabber.org/streams' or the dialback namespace name is something other than
       'jabber:server:dialback'". That a stream error comes after a header and is followed by a
       close is core-4.7.1-2's and core-4.7-2's verdict (section 4.7), not this one.
-      Reading: 4.7.3's list item for `<invalid-namespace/>` carries no keyword of its own, so
-      the catalogue has no 4.7.3 id for it; the demand is decided under this sentence, which
-      names the namespace. `<bad-format/>` "MAY be used instead of the more specific
-      XML-related errors, such as `<bad-namespace-prefix/>`, `<invalid-xml/>`,
-      `<restricted-xml/>`, `<unsupported-encoding/>`, and `<xml-not-well-formed/>`": this
-      reading takes a wrong namespace name for a protocol error, not one of those, and demands
-      `<invalid-namespace/>`; the other reading (the "such as" list is open to it) would
-      accept `<bad-format/>`.
+      Another reading: The "such as" list of XML-related errors would be open to a wrong
+      namespace name and `<bad-format/>` would pass: jabberd2 2.7, which answers a header in a
+      wrong streams namespace with its header, `<bad-format/>`, `</stream>` and the close, would
+      pass.
+      Reading: The sentence binds every stream header: the target's own must name the streams
+      namespace, and a header that names another one gets the condition 4.7.3 defines for
+      exactly that, `<invalid-namespace/>` (that list item has no keyword of its own, so the
+      demand is decided here); `<bad-format/>`, which MAY replace "the more specific XML-related
+      errors", is not taken to cover a wrong namespace name.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -115,6 +125,9 @@ Feature: 11.2 XML Namespace Names and Prefixes
     Scenario: the server prefixes no jabber:client element it sends
       "An implementation MUST NOT generate namespace prefixes for elements in the default
       namespace if the default namespace is 'jabber:client' or 'jabber:server'."
+      Reading: What the server writes on a recipient's stream is its own output: a jabber:client
+      element it relays with a namespace prefix is a prefix it generated, even when it copies the
+      sender's.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends a message to its own full JID
@@ -126,6 +139,9 @@ Feature: 11.2 XML Namespace Names and Prefixes
       "An implementation MUST NOT generate namespace prefixes for elements in the default
       namespace ...". The client writes the stanza with a prefix; relayed unprefixed, dropped or
       refused pass; the prefix on the recipient's stream fails (the server wrote it there).
+      Reading: What the server writes on a recipient's stream is its own output: a jabber:client
+      element it relays with a namespace prefix is a prefix it generated, even when it copies the
+      sender's.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends:
@@ -163,8 +179,8 @@ Feature: 11.2 XML Namespace Names and Prefixes
       basic semantics (Section 9.2) of all three core stanza kinds". Smoke level; section 9
       decides the details.
       Given a recipient bound to the target
-      And the recipient sent initial presence
       And a client that negotiated up to "session"
+      And the client sent initial presence
       When the client sends:
         """
         <iq type='get' id='core-iq' to='{domain}'><ping xmlns='urn:xmpp:ping'/></iq><message to='{recipient}' id='core-msg' type='chat' xml:lang='en'><body>common attributes</body></message><presence to='{recipient}' id='core-pres'/>

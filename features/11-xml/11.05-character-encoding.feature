@@ -22,6 +22,9 @@ Feature: 11.5 Character Encoding
     Scenario: the server sends UTF-8 only
       "Implementations MUST NOT attempt to use any other encoding." Every byte the server
       sent decodes as UTF-8, and no text declaration names another encoding.
+      Reading: Reading a stream that the peer sent in another encoding is using that encoding: a
+      server that decodes UTF-16 and serves the stream fails; a stream error, a close or silence
+      pass.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends:
@@ -39,6 +42,9 @@ Feature: 11.5 Character Encoding
       "Implementations MUST NOT attempt to use any other encoding." The byte 0xE9 reaching the
       recipient as `é` means the server decoded ISO-8859-1. A close, a drop or U+FFFD pass here
       (the last is core-11.3-1's failure).
+      Reading: Reading a stream that the peer sent in another encoding is using that encoding: a
+      server that decodes UTF-16 and serves the stream fails; a stream error, a close or silence
+      pass.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends, encoded as "ISO-8859-1":
@@ -52,6 +58,9 @@ Feature: 11.5 Character Encoding
       "Implementations MUST NOT attempt to use any other encoding." The header is sent in
       UTF-16LE with a byte order mark (the bytes below, encoded so). Any stream error, a close
       or silence pass (named); stream features mean the server read UTF-16.
+      Reading: Reading a stream that the peer sent in another encoding is using that encoding: a
+      server that decodes UTF-16 and serves the stream fails; a stream error, a close or silence
+      pass.
       Given a client connected to the target
       When the client sends, encoded as "UTF-16LE with BOM":
         """

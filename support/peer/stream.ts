@@ -32,6 +32,9 @@ export interface StreamErrorOutcome {
 
 export type SilenceProof = 'round-trip' | 'quiet-window';
 
+/** A mechanism no server offers: the <auth/> of the pre-authentication round-trip. */
+export const ROUND_TRIP_MECHANISM = 'X-XMPP-CONFORMANCE-ROUND-TRIP';
+
 /** The stream-level error conditions of RFC 3920 4.7.3. */
 export const STREAM_CONDITIONS = [
   'bad-format', 'bad-namespace-prefix', 'conflict', 'connection-timeout', 'host-gone', 'host-unknown',
@@ -358,6 +361,26 @@ export class XmppStream {
       `the answer to the round-trip ping ${id} (proof that nothing else was sent)`,
     );
     return id;
+  }
+
+  /**
+   * The round-trip that exists before authentication: no stanza is answered then, but SASL is.
+   * An <auth/> naming a mechanism the target did not offer is answered with <failure/> (RFC 3920
+   * 6.2 step 5, 6.4 <invalid-mechanism/>), and the target handles its input in order, so whatever
+   * it sent because of earlier input arrives before that answer. Resolves with the answer: the
+   * <failure/> (consumed), or the stream error, close or TCP end that came instead (left unread).
+   */
+  async saslRoundTrip(): Promise<{ proof: 'sasl-round-trip' | 'stream-ended'; answer: InboxEvent }> {
+    this.sendRaw(`<auth xmlns='${NS.sasl}' mechanism='${ROUND_TRIP_MECHANISM}'/>`);
+    const failure = (e: InboxEvent) => e.kind === 'element' && e.element.is('failure', NS.sasl);
+    const ended = (e: InboxEvent) => e.kind === 'close' || e.kind.startsWith('tcp') || (e.kind === 'element' && e.element.is('error', NS.stream));
+    const answer = await this.expect((e) => failure(e) || ended(e), `the answer to an <auth/> with the mechanism ${ROUND_TRIP_MECHANISM} (the pre-authentication round-trip)`);
+    if (failure(answer)) {
+      this.transcript.note('pre-authentication round-trip answered: everything before it was handled');
+      return { proof: 'sasl-round-trip', answer };
+    }
+    this.inbox.unshift(answer);
+    return { proof: 'stream-ended', answer };
   }
 
   async expectNothing(canRoundTrip: boolean, to: string, what = 'nothing'): Promise<SilenceProof> {

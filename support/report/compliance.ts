@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { requirements, reqIdsOf, keywordOf, strength } from '../requirements.ts';
 import { SchemasSectionSchema } from './schemas.ts';
+import { describeReading, readings } from '../readings.ts';
 
 export const VERDICTS = ['passed', 'failed', 'skipped', 'broken', 'not-covered'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -35,6 +36,8 @@ export const RequirementResultSchema = z.object({
   level: Level.optional(),
   /** for skipped and not-covered: why */
   reason: z.string().optional(),
+  /** a contested reading the verdict rests on (support/readings.json): "Reading: …; another reading would conclude …" */
+  reading: z.string().optional(),
   scenarios: z.array(z.string()),
 });
 export type RequirementResult = z.infer<typeof RequirementResultSchema>;
@@ -166,7 +169,8 @@ export function requirementResults(scenarios: ScenarioResult[], notSelectedReaso
   const out: RequirementResult[] = [];
   for (const r of requirements().values()) {
     const mine = byId.get(r.id) ?? [];
-    const base = { id: r.id, section: r.section, keyword: r.keyword, testable: r.testable, changedIn23: r.changedIn23, scenarios: mine.map((s) => s.name) };
+    const reading = readings().get(r.id);
+    const base = { id: r.id, section: r.section, keyword: r.keyword, testable: r.testable, changedIn23: r.changedIn23, ...(reading ? { reading: describeReading(reading) } : {}), scenarios: mine.map((s) => s.name) };
     if (!mine.length) {
       const written = notCoveredReasons()[r.id];
       const reason =

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
+import { describeReading, readings } from '../readings.ts';
 
 const Entry = z.discriminatedUnion('verdict', [
   z.object({ verdict: z.literal('passed') }).strict(),
@@ -16,6 +17,8 @@ const Entry = z.discriminatedUnion('verdict', [
     sentence: z.string(),
     /** what the target does instead, and why that departs from the sentence */
     because: z.string().min(20),
+    /** where the verdict rests on a contested reading: support/readings.json's, as compliance.json states it */
+    reading: z.string().optional(),
   }).strict(),
 ]);
 
@@ -40,6 +43,7 @@ export function compareWithExpected(c: Compliance, e: Expected): string[] {
     const r = reqs.get(id);
     if (!r) diffs.push(`${id}: in expected.json but not a requirement id`);
     else if (entry.verdict === 'failed' && entry.sentence !== r.text) diffs.push(`${id}: the expected failure's sentence is not the requirement's text`);
+    else if (entry.verdict === 'failed' && entry.reading !== readingLine(id)) diffs.push(`${id}: the expected failure's reading is not support/readings.json's (${readingLine(id) ? 'npm run baseline writes it' : 'no contested reading is registered for it'})`);
   }
   for (const r of c.requirements) {
     const want = e.verdicts[r.id];
@@ -53,6 +57,12 @@ export function compareWithExpected(c: Compliance, e: Expected): string[] {
     }
   }
   return diffs;
+}
+
+/** The registered reading of a contested requirement, as compliance.json states it; undefined if none. */
+function readingLine(id: string): string | undefined {
+  const r = readings().get(id);
+  return r ? describeReading(r) : undefined;
 }
 
 /** A baseline from a run, keeping the reasons already written for failures that stay. */
@@ -69,6 +79,7 @@ export function baselineFrom(c: Compliance, previous: Expected | undefined, targ
         level: r.level ?? 'must',
         sentence: reqs.get(r.id)!.text,
         because: old?.verdict === 'failed' ? old.because : `TODO: say what ${target} does instead`,
+        ...(readingLine(r.id) ? { reading: readingLine(r.id) } : {}),
       };
     }
   }

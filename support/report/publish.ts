@@ -17,7 +17,7 @@ export function writeRequirementsPage(file: string, c: Compliance): void {
   const rows = [...requirements().values()].map((r) => {
     const v = verdicts.get(r.id);
     const verdict = v ? `${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}` : '';
-    return `<tr id="${r.id}"><td><a href="#${r.id}">${r.id}</a></td><td>${r.section}</td><td>${r.keyword}</td><td>${r.testable}</td><td class="${v?.verdict ?? ''}">${esc(verdict)}${v?.reason ? `<br><small>${esc(v.reason)}</small>` : ''}</td><td>${esc(r.text)}${r.changedIn23 ? ' <b>[changed in -23]</b>' : ''}</td></tr>`;
+    return `<tr id="${r.id}"><td><a href="#${r.id}">${r.id}</a></td><td>${r.section}</td><td>${r.keyword}</td><td>${r.testable}</td><td class="${v?.verdict ?? ''}">${esc(verdict)}${v?.reason ? `<br><small>${esc(v.reason)}</small>` : ''}${v?.reading ? `<br><small class="reading">${esc(v.reading)}</small>` : ''}</td><td>${esc(r.text)}${r.changedIn23 ? ' <b>[changed in -23]</b>' : ''}</td></tr>`;
   });
   fs.writeFileSync(
     file,
@@ -97,6 +97,64 @@ function writeSchemaResults(resultsDir: string, c: Compliance): void {
   }
 }
 
+/**
+ * Allure shows the verdicts compliance.json holds. The adapter decides each scenario's status by
+ * itself, and two of its rules disagree with this suite's: a thrown error counts as *failed* only
+ * when its name or message looks like an assertion library's (ExpectationFailed arrives as a
+ * plain {name, message} object, so it comes out *broken*), and a scenario's status is its worst
+ * step's with PASSED ranked above SKIPPED (a Then step that ends not applicable leaves the
+ * scenario *passed*). A Before hook that throws leaves every step skipped (so: *skipped*).
+ *
+ * Rather than re-derive the verdict inside a subclass of the adapter (whose per-step hooks and
+ * private maps change between its minor versions), each scenario's result file is rewritten
+ * from the same ScenarioResult list that compliance.json is written from: one verdict function
+ * (compliance.ts scenarioResults), the stable Allure result format, and nothing to keep in step
+ * with the adapter. Failed: the failure message (its "MUST violated: " / "SHOULD not met: "
+ * prefix puts it in its category); skipped: the not-applicable reason; broken: the adapter's own
+ * message and trace. The failing step carries the scenario's status too.
+ * Returns the number of scenarios that have no result file (0 when every scenario has one).
+ */
+export function alignAllureResults(resultsDir: string, c: Compliance): number {
+  if (!fs.existsSync(resultsDir)) return c.scenarios.length;
+  const byKey = new Map(c.scenarios.map((s) => [`${s.uri}#${s.name}`, s]));
+  const seen = new Set<string>();
+  for (const f of fs.readdirSync(resultsDir)) {
+    if (!f.endsWith('-result.json')) continue;
+    const file = path.join(resultsDir, f);
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as AllureResult;
+    // fullName is "<project>:<uri>#<scenario name>" (the project part is absent without a package.json name)
+    const full = r.fullName ?? '';
+    const hash = full.indexOf('#');
+    if (hash < 0) continue;
+    const key = `${full.slice(0, hash).replace(/^[^:]*:/, '')}#${full.slice(hash + 1)}`;
+    const s = byKey.get(key);
+    if (!s) continue;
+    seen.add(key);
+    const status = s.status;
+    const details = { ...(r.statusDetails ?? {}) };
+    if (status === 'failed') details.message = s.message ?? details.message;
+    else if (status === 'skipped') {
+      details.message = s.reason;
+      delete details.trace;
+    } else if (status === 'passed') details.message = details.trace = undefined;
+    else details.message ??= s.message;
+    if (status === 'failed' || status === 'broken') {
+      const step = (r.steps ?? []).find((st) => st.status === 'failed' || st.status === 'broken');
+      if (step) step.status = status;
+    }
+    const aligned = { ...r, status, statusDetails: JSON.parse(JSON.stringify(details)) };
+    fs.writeFileSync(file, JSON.stringify(aligned));
+  }
+  return c.scenarios.filter((s) => !seen.has(`${s.uri}#${s.name}`)).length;
+}
+
+interface AllureResult {
+  fullName?: string;
+  status?: string;
+  statusDetails?: { message?: string; trace?: string };
+  steps?: Array<{ status?: string }>;
+}
+
 /** Allure's environment and categories: MUST violated, SHOULD not met, not applicable, could not decide. */
 export function writeAllureExtras(resultsDir: string, c: Compliance): void {
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -112,11 +170,15 @@ export function writeAllureExtras(resultsDir: string, c: Compliance): void {
   const categories = [
     { name: 'MUST violated', matchedStatuses: ['failed'], messageRegex: '(?s).*MUST violated:.*' },
     { name: 'SHOULD not met', matchedStatuses: ['failed'], messageRegex: '(?s).*SHOULD not met:.*' },
+    { name: 'MAY (informative)', matchedStatuses: ['failed'], messageRegex: '(?s).*MAY \\(informative\\):.*' },
+    // Allure puts a result in the first category that matches: the schema's "nothing to check" before "Not applicable"
+    { name: 'Schema: nothing sent to check', matchedStatuses: ['skipped'], messageRegex: '(?s)the target sent no element of .* in this run' },
     { name: 'Not applicable', matchedStatuses: ['skipped'] },
     { name: 'Suite could not decide', matchedStatuses: ['broken'] },
     { name: 'Schema violation (descriptive)', matchedStatuses: ['failed'], messageRegex: '(?s).*Schema violation \\(descriptive\\):.*' },
   ];
   fs.writeFileSync(path.join(resultsDir, 'categories.json'), JSON.stringify(categories, null, 2));
+  alignAllureResults(resultsDir, c);
   writeSchemaResults(resultsDir, c);
 }
 

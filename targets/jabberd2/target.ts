@@ -65,6 +65,9 @@ export const driver: TargetDriver = {
       DIALBACK_SECRET: crypto.randomBytes(18).toString('hex'),
       C2S_PORT: String(cfg.c2s.port),
       S2S_PORT: String(cfg.s2s?.port ?? 5269),
+      // the s2s certificate a real deployment has (the package's s2s.xml: "If this is commented out [...] no
+      // attempt will be made to establish encrypted connections with other servers")
+      S2S_PEMFILE: path.join(certs, `${cfg.domain}.pem`),
       SM_IDS: domains.map((d) => `<id>${xml(d)}</id>`).join('\n    '),
       C2S_IDS: domains
         .map((d) => `<id realm='${xml(d)}' pemfile='${xml(path.join(certs, `${d}.pem`))}'${profile.c2sTls === 'required' ? " require-starttls='mu'" : ''}>${xml(d)}</id>`)

@@ -155,3 +155,9 @@ test('secretsOf lists passwords and their PLAIN encodings', () => {
   assert.ok(s.includes(Buffer.from('alice@example.com\0alice\0alicepw').toString('base64')));
   assert.equal(s.length, 6);
 });
+
+test('the SASL retry count defaults to 10, can be set, and is at least 3', () => {
+  assert.equal(parseConfig(minimal(), 'cfg.json').sasl.retries, 10);
+  assert.equal(parseConfig({ ...minimal(), sasl: { retries: 5 } }, 'cfg.json').sasl.retries, 5);
+  configError(() => parseConfig({ ...minimal(), sasl: { retries: 2 } }, 'cfg.json'), /sasl\.retries/);
+});

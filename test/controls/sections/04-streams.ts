@@ -1,5 +1,6 @@
 // Controls for the scenarios of section 4 (XML streams).
 import type { Control } from '../controls.ts';
+import type { Conn } from '../proxy.ts';
 
 const HEADER = /<stream:stream\b[^>]*>/g;
 const inHeader = (fn: (h: string) => string) => (t: string) => t.replace(HEADER, fn);
@@ -92,6 +93,32 @@ export const controls: Control[] = [
         return t;
       },
     },
+  },
+  {
+    scenario: 'a message sent before SASL does not surface once the stream is authenticated',
+    change: 'the target keeps the unauthenticated message and delivers it once the stream is authenticated (just before the next stanza the client sends)',
+    expect: 'failed',
+    mutation: (() => {
+      const held = new Map<number, string>();
+      return {
+        toTarget: (t: string, c: Conn) => {
+          if (!c.authenticated) {
+            const m = /<message\b[^>]*id='early-3'[\s\S]*?<\/message>/.exec(t);
+            if (m) {
+              held.set(c.id, m[0]);
+              return t.replace(m[0], '');
+            }
+            return t;
+          }
+          const early = held.get(c.id);
+          if (early && /<message\b[^>]*id='after-auth-/.test(t)) {
+            held.delete(c.id);
+            return early + t;
+          }
+          return t;
+        },
+      };
+    })(),
   },
   {
     scenario: 'a message sent before SASL is answered with <not-authorized/> and the connection closed',

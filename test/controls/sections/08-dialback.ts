@@ -154,10 +154,10 @@ export const controls: Control[] = [
     mutation: refuse(/<db:result\b/, 'invalid-namespace'),
   },
   {
-    scenario: 'a stream to a host the target does not serve gets <host-unknown/>',
-    change: '<host-unknown/> replaced by <undefined-condition/>',
-    expect: 'failed',
-    mutation: rename('host-unknown', 'undefined-condition'),
+    scenario: 'a dialback key addressed to a host the target does not serve gets <host-unknown/>',
+    change: 'repair: <unsupported-stanza-type/> renamed <host-unknown/>',
+    expect: 'passed',
+    mutation: rename('unsupported-stanza-type', 'host-unknown'),
   },
   {
     scenario: 'an authoritative answer addressed to a host the target does not serve gets <host-unknown/>',
@@ -306,6 +306,54 @@ export const controls: Control[] = [
     change: "the target's message to the peer travels over the peer's own, already validated connection",
     expect: 'failed',
     mutation: moveOntoPeerConnection,
+  },
+  {
+    scenario: "the answer to an IQ the peer sent over its validated connection goes back over the target's own connection",
+    change: "the target's answer to the peer's IQ travels back over the peer's own, validated connection",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c, proxy) => {
+        if (c.kind !== 'listener') return t;
+        const m = /<iq\b[^>]*id='s2s-back-1'[^>]*?(?:\/>|>[\s\S]*?<\/iq>)/.exec(t);
+        if (!m) return t;
+        s2sConns(proxy.conns, 's2s')[0]?.toClient(m[0]);
+        return t.replace(m[0], '');
+      },
+    },
+  },
+  {
+    scenario: "after the target's own connection is validated, the peer's connection is not trusted without its own validation",
+    change: "the message sent over the peer's connection before validation is delivered to the recipient anyway",
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c, proxy) => {
+        const m = /<message\b[^>]*id='s2s-unvalidated-1'[\s\S]*?<\/message>/.exec(t);
+        if (c.kind === 's2s' && m) for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(m[0]);
+        return t;
+      },
+    },
+  },
+  {
+    scenario: "the target's response header toward a peer names a domain it serves, where it has a 'from'",
+    change: "the target's response header toward the peer carries from='elsewhere.test' (added, or put in place of its own)",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) =>
+        c.kind === 's2s' ? t.replace(HEADER, (h) => (/\sfrom='/.test(h) ? h.replace(/\sfrom='[^']*'/, " from='elsewhere.test'") : h.replace(/>$/, " from='elsewhere.test'>"))) : t,
+    },
+  },
+  {
+    scenario: "an 'id' on the peer's stream header is silently ignored",
+    change: "the target's response header takes the peer's own id='peer-chosen-id'",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, " id='peer-chosen-id'")) : t) },
+  },
+  {
+    scenario: "the target's stream header toward the peer carries no 'id'",
+    // Prosody puts id='' on its header toward the peer (an expected SHOULD failure): the control repairs exactly that
+    change: "repair: the 'id' attribute is removed from the target's header toward the peer",
+    expect: 'passed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, '')) : t) },
   },
   {
     scenario: "the target's stream header toward the peer names the peer",
