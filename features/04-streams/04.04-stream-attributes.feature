@@ -13,6 +13,10 @@ Feature: 4.4 Stream Attributes
       "from -- The 'from' attribute SHOULD be used only in the XML stream header from the
       receiving entity to the initiating entity, and MUST be set to a hostname serviced by the
       receiving entity that is granting access to the initiating entity."
+      Reading: the MUST binds the value of the response header's 'from': it names a hostname the
+      target serves. Where the text makes 'from' OPTIONAL (the response header of a dialback
+      stream, 8.3 step 3) a header without it passes and the outcome says so; on a
+      client-to-server stream no such exception exists, and a header without 'from' fails.
       Given a client connected to the target
       When the client opens a stream
       Then the server answers with a response stream header
@@ -45,6 +49,10 @@ Feature: 4.4 Stream Attributes
       "... MUST be set to a hostname serviced by the receiving entity that is granting access to
       the initiating entity." Every response header of the connection: the first, after TLS and
       after SASL.
+      Reading: the MUST binds the value of the response header's 'from': it names a hostname the
+      target serves. Where the text makes 'from' OPTIONAL (the response header of a dialback
+      stream, 8.3 step 3) a header without it passes and the outcome says so; on a
+      client-to-server stream no such exception exists, and a header without 'from' fails.
       When the client negotiates up to "sasl"
       Then every response stream header's "from" is the target's domain
 
@@ -66,6 +74,7 @@ Feature: 4.4 Stream Attributes
       "There SHOULD NOT be an 'id' attribute on the XML stream header sent from the initiating
       entity to the receiving entity; however, if an 'id' attribute is included, it SHOULD be
       silently ignored by the receiving entity."
+      Reading: an 'id' attribute with an empty value is an 'id' attribute.
       Given a client connected to the target
       When the client opens a stream with:
         """

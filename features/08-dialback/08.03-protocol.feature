@@ -20,10 +20,10 @@ Feature: 8.3 Dialback Protocol
       receiving entity to the initiating entity, and MUST be set to a hostname serviced by the
       receiving entity that is granting access to the initiating entity." The server-to-server
       half of the sentence: the target is the receiving entity of the peer's connection.
-      Reading: the MUST binds the value of a 'from' that is there; 8.3 step 3 makes 'to' and
-      'from' OPTIONAL on the response header of a dialback stream, so a header without 'from'
-      passes and the outcome says so. Under the reading that 'from' must always be present,
-      such a header would fail.
+      Reading: the MUST binds the value of the response header's 'from': it names a hostname the
+      target serves. Where the text makes 'from' OPTIONAL (the response header of a dialback
+      stream, 8.3 step 3) a header without it passes and the outcome says so; on a
+      client-to-server stream no such exception exists, and a header without 'from' fails.
       When the peer opens a stream to the target's s2s port
       Then the target's response stream header's "from", where present, is a domain it serves
 
@@ -34,6 +34,7 @@ Feature: 8.3 Dialback Protocol
       silently ignored by the receiving entity." The server-to-server half, with the target as
       receiving entity: its response header carries its own id, not the peer's, and the stream
       proceeds.
+      Reading: an 'id' attribute with an empty value is an 'id' attribute.
       When the peer opens a stream to the target's s2s port with:
         """
         <?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='{domain}' version='1.0' id='peer-chosen-id'>
@@ -263,9 +264,8 @@ Feature: 8.3 Dialback Protocol
     Scenario: the target's stream header toward the peer carries no 'id'
       "There SHOULD NOT be an 'id' attribute on the XML stream header sent from the initiating
       entity to the receiving entity". The sender's half of the sentence: on its own connection
-      to the peer, the target is the initiating entity. Reading: an 'id' attribute with an empty
-      value is an 'id' attribute; a reading that took an empty value for an absent one would pass
-      such a header.
+      to the peer, the target is the initiating entity.
+      Reading: an 'id' attribute with an empty value is an 'id' attribute.
       Given the peer's listener serves its domains
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
