@@ -48,6 +48,7 @@ Before({ name: 'the scenario names known requirements' }, function (this: XmppWo
   if (!keyword) throw new Error(`scenario '${pickle.name}' has no keyword tag (@MUST, @SHOULD, ...)`);
   current.level = strength(keyword);
   // contested readings (support/readings.json): every failure of this scenario carries them
+  current.requirements = ids.map((id) => `${id} (${registry.get(id)!.keyword}, RFC 3920 ${registry.get(id)!.section}): "${registry.get(id)!.text}"`);
   current.readings = readingsOf(ids).map(describeReading);
 });
 
