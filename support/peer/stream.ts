@@ -32,6 +32,9 @@ export interface StreamErrorOutcome {
 
 export type SilenceProof = 'round-trip' | 'quiet-window';
 
+/** What settles "the target answered nothing" without a timer: see XmppStream.probe. */
+export type Probe = 'iq' | 'sasl';
+
 /** A mechanism no server offers: the <auth/> of the pre-authentication round-trip. */
 export const ROUND_TRIP_MECHANISM = 'X-XMPP-CONFORMANCE-ROUND-TRIP';
 
@@ -371,23 +374,27 @@ export class XmppStream {
   }
 
   /**
-   * The round-trip that exists before authentication: no stanza is answered then, but SASL is.
-   * An <auth/> naming a mechanism the target did not offer is answered with <failure/> (RFC 3920
-   * 6.2 step 5, 6.4 <invalid-mechanism/>), and the target handles its input in order, so whatever
-   * it sent because of earlier input arrives before that answer. Resolves with the answer: the
-   * <failure/> (consumed), or the stream error, close or TCP end that came instead (left unread).
+   * A request sent right behind the input under test, which the target answers in order: an IQ
+   * ping to `to` on a bound stream ('iq'), or, before authentication, where no stanza is
+   * answered but SASL is, an <auth/> naming a mechanism the target did not offer ('sasl': RFC
+   * 3920 6.2 step 5 and 6.4 answer it with <failure/>). Whatever the target sent because of the
+   * earlier input arrives before the probe's answer. Resolves 'answered' (the answer is
+   * consumed) or 'ended' when a stream error, '</stream:stream>' or the TCP end came first (left
+   * unread, for the caller's verdict); a probe never answered within the bound fails as any wait.
    */
-  async saslRoundTrip(): Promise<{ proof: 'sasl-round-trip' | 'stream-ended'; answer: InboxEvent }> {
-    this.sendRaw(`<auth xmlns='${NS.sasl}' mechanism='${ROUND_TRIP_MECHANISM}'/>`);
-    const failure = (e: InboxEvent) => e.kind === 'element' && e.element.is('failure', NS.sasl);
+  async probe(kind: Probe, to: string): Promise<'answered' | 'ended'> {
+    const id = `rt-${++roundTrips}`;
+    if (kind === 'iq') this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
+    else this.sendRaw(`<auth xmlns='${NS.sasl}' mechanism='${ROUND_TRIP_MECHANISM}'/>`);
+    const answer = (e: InboxEvent) => e.kind === 'element' && (kind === 'iq' ? e.element.local === 'iq' && e.element.attr('id') === id : e.element.is('failure', NS.sasl));
     const ended = (e: InboxEvent) => e.kind === 'close' || e.kind.startsWith('tcp') || (e.kind === 'element' && e.element.is('error', NS.stream));
-    const answer = await this.expect((e) => failure(e) || ended(e), `the answer to an <auth/> with the mechanism ${ROUND_TRIP_MECHANISM} (the pre-authentication round-trip)`);
-    if (failure(answer)) {
-      this.transcript.note('pre-authentication round-trip answered: everything before it was handled');
-      return { proof: 'sasl-round-trip', answer };
+    const ev = await this.expect((e) => answer(e) || ended(e), kind === 'iq' ? `the answer to the round-trip ping ${id}` : `the answer to an <auth/> with the mechanism ${ROUND_TRIP_MECHANISM} (the pre-authentication round-trip)`);
+    if (answer(ev)) {
+      this.transcript.note(`round-trip ${kind === 'iq' ? id : ROUND_TRIP_MECHANISM} answered: everything sent before it was handled`);
+      return 'answered';
     }
-    this.inbox.unshift(answer);
-    return { proof: 'stream-ended', answer };
+    this.inbox.unshift(ev);
+    return 'ended';
   }
 
   async expectNothing(canRoundTrip: boolean, to: string, what = 'nothing'): Promise<SilenceProof> {
