@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { requirements, reqIdsOf, keywordOf, strength } from '../requirements.ts';
 import { SchemasSectionSchema } from './schemas.ts';
+import { RunWideSchema } from './runwide.ts';
 
 export const VERDICTS = ['passed', 'failed', 'skipped', 'broken', 'not-covered'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -36,6 +37,8 @@ export const RequirementResultSchema = z.object({
   /** for skipped and not-covered: why */
   reason: z.string().optional(),
   scenarios: z.array(z.string()),
+  /** rules about every occurrence (4.7.1-1, 4.7.2-3, 9.3.3-*): what the target sent in the whole run, with the evidence (support/report/runwide.ts) */
+  runWide: RunWideSchema.optional(),
 });
 export type RequirementResult = z.infer<typeof RequirementResultSchema>;
 
