@@ -38,6 +38,21 @@ export type Probe = 'iq' | 'sasl';
 /** A mechanism no server offers: the <auth/> of the pre-authentication round-trip. */
 export const ROUND_TRIP_MECHANISM = 'X-XMPP-CONFORMANCE-ROUND-TRIP';
 
+/**
+ * One entry of a connection's timeline, for the run-wide checks after the scenario (4.7.1-1:
+ * what followed a stream error): what the target sent, how the connection ended, and what the
+ * suite itself did to end it ('peer-close' = the suite sent '</stream:stream>', 'peer-end' = it
+ * half-closed TCP, 'peer-destroy' = it tore the connection down).
+ */
+export interface TimelineEntry {
+  kind: 'header' | 'element' | 'close' | 'tcp-end' | 'tcp-reset' | 'tcp-closed' | 'peer-close' | 'peer-end' | 'peer-destroy';
+  /** milliseconds since the transcript began, as in the transcript's '+0.123s' */
+  t: number;
+  /** the transcript entry (1-based) that carried it */
+  line: number;
+  element?: XmlElement;
+}
+
 /** The stream-level error conditions of RFC 3920 4.7.3. */
 export const STREAM_CONDITIONS = [
   'bad-format', 'bad-namespace-prefix', 'conflict', 'connection-timeout', 'host-gone', 'host-unknown',
@@ -102,6 +117,12 @@ export class XmppStream {
   static quietMsTotal = 0;
   /** every header and top-level element that arrived, for the Appendix C schema check after the scenario */
   readonly received: Array<{ kind: 'header' | 'element'; element: XmlElement }> = [];
+  /** what arrived and how the connection ended, in order, for the run-wide checks after the scenario */
+  readonly timeline: TimelineEntry[] = [];
+
+  private mark(kind: TimelineEntry['kind'], element?: XmlElement): void {
+    this.timeline.push({ kind, t: Date.now() - this.transcript.startedAt, line: this.transcript.lines.length, ...(element ? { element } : {}) });
+  }
 
   constructor(
     readonly transport: Transport,
@@ -154,6 +175,8 @@ export class XmppStream {
     }
     if (ev.kind === 'close') this.sawStreamClose = true;
     if (ev.kind === 'header') this.header = ev.element;
+    if (ev.kind === 'header' || ev.kind === 'element') this.mark(ev.kind, ev.element);
+    else if (ev.kind === 'close' || ev.kind === 'tcp-end' || ev.kind === 'tcp-reset' || ev.kind === 'tcp-closed') this.mark(ev.kind);
     this.inbox.push(ev);
     for (const o of this.observers) o(ev);
     const w = this.wake;
@@ -174,6 +197,7 @@ export class XmppStream {
 
   sendRaw(text: string): void {
     this.transcript.record('sent', text);
+    if (text.includes('</stream:stream>') && !this.transport.isEnded) this.mark('peer-close');
     this.transport.write(text);
   }
 
@@ -436,10 +460,12 @@ export class XmppStream {
     if (!this.ended) {
       this.sendRaw('</stream:stream>');
       this.transport.end();
+      this.mark('peer-end');
     }
   }
 
   destroy(): void {
+    if (!this.ended && !this.transport.isEnded) this.mark('peer-destroy');
     this.transport.destroy();
     this.ended = true;
     this.transcript.end();
