@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { TIMER_NOTE } from '../support/peer/stream.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, parallel: { type: 'string' } } });
@@ -28,6 +29,8 @@ interface Figures {
   scenarios: number;
   peakRssMb: number;
   quietMs: number;
+  /** bounded waits that ran out: an answer that never came */
+  boundMs: number;
   scenarioMs: number;
   connect: number[];
   tls: number[];
@@ -64,7 +67,7 @@ function once(i: number, parallel: string | undefined): Figures {
   // /usr/bin/time reports the largest single process among those it waited for (the runner tree's peak)
   const m = /(\d+\.\d+) (\d+)\s*$/.exec(r.stderr.trim());
   const c = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { startedAt: string; scenarios: Array<{ durationMs: number }> };
-  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, scenarioMs: 0, connect: [], tls: [], sasl: [], bind: [] };
+  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, boundMs: 0, scenarioMs: 0, connect: [], tls: [], sasl: [], bind: [] };
   f.scenarioMs = c.scenarios.reduce((a, s) => a + s.durationMs, 0);
   const stamps: number[] = [];
   for (const line of fs.readFileSync(path.join(reports, 'cucumber.ndjson'), 'utf8').split('\n')) {
@@ -75,6 +78,7 @@ function once(i: number, parallel: string | undefined): Figures {
     if (!a.fileName?.endsWith('.xmpp.txt')) continue;
     latencies(a.body, f);
     for (const q of a.body.matchAll(/silence observed for the quiet window of (\d+) ms/g)) f.quietMs += Number(q[1]);
+    for (const q of a.body.matchAll(new RegExp(`${TIMER_NOTE} (\\d+) ms`, 'g'))) f.boundMs += Number(q[1]);
   }
   if (stamps.length) {
     const start = Date.parse(c.startedAt) / 1000;
@@ -110,7 +114,10 @@ const report = (all: Figures[], label: string): number => {
   console.log(`  TLS handshake        ${median(flat('tls')).toFixed(1)} ms (${flat('tls').length})`);
   console.log(`  SASL exchange        ${median(flat('sasl')).toFixed(1)} ms (${flat('sasl').length})`);
   console.log(`  resource binding     ${median(flat('bind')).toFixed(1)} ms (${flat('bind').length})`);
-  console.log(`  quiet windows        ${median(all.map((f) => (100 * f.quietMs) / Math.max(1, f.scenarioMs))).toFixed(1)} % of summed scenario time`);
+  const pct = (ms: (f: Figures) => number) => median(all.map((f) => (100 * ms(f)) / Math.max(1, f.scenarioMs))).toFixed(1);
+  console.log(`  waiting out timers   ${pct((f) => f.quietMs + f.boundMs)} % of summed scenario time (${median(all.map((f) => (f.quietMs + f.boundMs) / 1000)).toFixed(1)} s of ${median(all.map((f) => f.scenarioMs / 1000)).toFixed(1)} s)`);
+  console.log(`    quiet windows      ${pct((f) => f.quietMs)} % (silence that no round-trip could prove)`);
+  console.log(`    bounds run out     ${pct((f) => f.boundMs)} % (an answer awaited until its bound, that never came)`);
   console.log(`  peak RSS             ${median(all.map((f) => f.peakRssMb)).toFixed(0)} MB (largest single process)`);
   return wall;
 };

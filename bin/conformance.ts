@@ -17,6 +17,7 @@ import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
 import { gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
 import { renderAllure, writeAllureExtras, writeRequirementsPage } from '../support/report/publish.ts';
 import { schemasSection, schemasSummary } from '../support/report/schemas.ts';
+import { foldRunWide, runWideObservations } from '../support/report/runwide.ts';
 import { applyKnownFailures, loadExpected, type KnownFailures } from '../support/report/expected.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
 import { DnsStub, peerRecords } from '../support/wire/dns.ts';
@@ -144,7 +145,8 @@ function report(cfg: Config, o: Options, startedAt: Date): Compliance {
   const ndjsonFile = path.join(o.reports, 'cucumber.ndjson');
   const ndjson = fs.existsSync(ndjsonFile) ? fs.readFileSync(ndjsonFile, 'utf8') : '';
   const scenarios = scenarioResults(ndjson);
-  const reqs = requirementResults(scenarios, o.tags || o.name ? `no selected scenario decides it (--tags/--name)` : undefined);
+  const selected = o.tags || o.name ? `no selected scenario decides it (--tags/--name)` : undefined;
+  const reqs = foldRunWide(requirementResults(scenarios, selected), runWideObservations(ndjson), !selected);
   const preFile = path.join(o.reports, 'preflight.json');
   const pre = fs.existsSync(preFile) ? PreflightSchema.parse(JSON.parse(fs.readFileSync(preFile, 'utf8'))) : undefined;
   const c: Compliance = {

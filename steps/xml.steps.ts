@@ -191,12 +191,12 @@ Then('{role} receives the {word} {string} matching, or nothing:', async function
  */
 Then('{role} receives no result for the IQ {string}', async function (this: XmppWorld, role: string, id: string) {
   const s = this.client(role).stream;
-  const rt = s.isEnded || s.transport.isEnded ? undefined : await s.saslRoundTrip();
+  const rt = s.isEnded || s.transport.isEnded ? undefined : await s.probe('sasl', this.cfg.domain);
   const iq = s.unread().find((e) => e.kind === 'element' && e.element.is('iq') && e.element.attr('id') === id);
   const got = iq?.kind === 'element' ? iq.element : undefined;
   if (got?.attr('type') === 'result') failed(`the target processed the IQ '${id}' sent before authentication and answered with a result (RFC 3920 4.3); accepted: a stanza error, a stream error, closing, or no answer.\nReceived: ${got}`);
   const ended = s.unread().find((x) => x.kind === 'close' || x.kind.startsWith('tcp') || (x.kind === 'element' && x.element.is('error', NS.stream)));
-  const proof = rt?.proof === 'sasl-round-trip' ? 'the pre-authentication round-trip (a later <auth/> was answered with <failure/> first)' : `the stream ending (${ended ? describe(ended) : 'already closed'})`;
+  const proof = rt === 'answered' ? 'the pre-authentication round-trip (a later <auth/> was answered with <failure/> first)' : `the stream ending (${ended ? describe(ended) : 'already closed'})`;
   this.outcome(got ? `IQ '${id}' answered with type='${got.attr('type')}' (settled by ${proof})` : ended ? `refused: ${describe(ended)}` : `no answer to IQ '${id}', settled by ${proof}`);
   this.attach(`settled by ${proof}`, { mediaType: 'text/plain', fileName: ATTACH.silence });
   s.drain();

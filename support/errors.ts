@@ -9,15 +9,24 @@ import { AssertionError } from 'node:assert';
  * contested readings of its requirement ids (support/readings.json), so that the failure says
  * which reading it rests on and what the other one would conclude.
  */
-export const current = { level: '' as '' | 'must' | 'should' | 'may', readings: [] as string[] };
+export const current = {
+  level: '' as '' | 'must' | 'should' | 'may',
+  /** the requirement ids the scenario decides, each as `core-x (KEYWORD): "sentence"` */
+  requirements: [] as string[],
+  readings: [] as string[],
+};
 
 export const LEVEL_PREFIX = { must: 'MUST violated: ', should: 'SHOULD not met: ', may: 'MAY (informative): ', '': '' } as const;
 
 /** The target's behaviour violates the requirement under test: a verdict, with evidence. */
 export class ExpectationFailed extends AssertionError {
+  /** what the target did against the sentence, without the level, requirements and readings added around it */
+  readonly detail: string;
   constructor(message: string) {
     const readings = [...new Set(current.readings)].filter((r) => !message.includes(r));
-    super({ message: LEVEL_PREFIX[current.level] + message + (readings.length ? ` ${readings.join(' ')}` : '') });
+    const reqs = current.requirements.length ? `\nRequirement${current.requirements.length > 1 ? 's' : ''}: ${current.requirements.join('; ')}` : '';
+    super({ message: LEVEL_PREFIX[current.level] + message + reqs + (readings.length ? `\n${readings.join(' ')}` : '') });
+    this.detail = message;
     this.name = 'ExpectationFailed';
     // a verdict's evidence is its message and the transcripts: the suite's own call stack is noise in every report
     this.stack = `${this.name}: ${this.message}`;
@@ -26,8 +35,7 @@ export class ExpectationFailed extends AssertionError {
 
 /** The message of a failed expectation without its "MUST violated: " (or SHOULD) prefix: for reasons that are not verdicts. */
 export function withoutLevel(e: ExpectationFailed): string {
-  for (const p of Object.values(LEVEL_PREFIX)) if (p && e.message.startsWith(p)) return e.message.slice(p.length);
-  return e.message;
+  return e.detail;
 }
 
 /** The target could not be reached, or closed before the suite could decide anything. */

@@ -13,6 +13,7 @@ import { describeReading, readingsOf } from './readings.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
 import { reproduceFailure } from './report/reproducer.ts';
 import { ATTACH_CHECK, ATTACH_VIOLATIONS, checkConnections, describeViolations, schemasEnabled } from './report/schemas.ts';
+import { ATTACH_RUNWIDE, ATTACH_RUNWIDE_VIOLATIONS, checkRunWide, describeRunWide, errorIdsSent } from './report/runwide.ts';
 
 
 let preflightCache: Preflight | null | undefined;
@@ -48,6 +49,7 @@ Before({ name: 'the scenario names known requirements' }, function (this: XmppWo
   if (!keyword) throw new Error(`scenario '${pickle.name}' has no keyword tag (@MUST, @SHOULD, ...)`);
   current.level = strength(keyword);
   // contested readings (support/readings.json): every failure of this scenario carries them
+  current.requirements = ids.map((id) => `${id} (${registry.get(id)!.keyword}, RFC 3920 ${registry.get(id)!.section}): "${registry.get(id)!.text}"`);
   current.readings = readingsOf(ids).map(describeReading);
 });
 
@@ -120,6 +122,24 @@ After({ name: 'check what the target sent against the Appendix C schemas' }, asy
   }
   this.attach(JSON.stringify(check), { mediaType: 'application/json', fileName: ATTACH_CHECK });
   if (check.violations.length) this.attach(describeViolations(check), { mediaType: 'text/plain', fileName: ATTACH_VIOLATIONS });
+});
+
+// Rules about every occurrence (issue 13, class ii): every stream error followed by
+// '</stream:stream>' and the TCP close, its condition in the streams namespace, every stanza
+// error's type as 9.3.3 gives it. Evidence beside the verdict, like the schema check: attached
+// here, folded into the requirement's verdict in compliance.json; the scenario's result stays.
+// Defined after the transcript hook, so it runs before that hook closes the connections.
+After({ name: 'check every stream and stanza error the target sent (run-wide rules)' }, function (this: XmppWorld) {
+  const all = [...this.streams, ...this.ledger.entries.map((e) => e.stream).filter((s) => !this.streams.includes(s))];
+  if (!all.some((s) => s.timeline.length)) return;
+  const relayed = errorIdsSent(all.flatMap((s) => s.transcript.lines.filter((l) => l.dir === 'sent').map((l) => l.text)));
+  const check = checkRunWide(
+    all.map((s) => ({ label: s.label, timeline: s.timeline, boundMs: s.opts.responseMs, endedAt: Date.now() - s.transcript.startedAt })),
+    relayed,
+  );
+  if (!check.observations.length) return;
+  this.attach(JSON.stringify(check), { mediaType: 'application/json', fileName: ATTACH_RUNWIDE });
+  if (check.observations.some((o) => o.outcome === 'violation')) this.attach(describeRunWide(check), { mediaType: 'text/plain', fileName: ATTACH_RUNWIDE_VIOLATIONS });
 });
 
 /** Not applicable: skipped with the reason, never passed. Use as `return notApplicable(this, '...')`. */

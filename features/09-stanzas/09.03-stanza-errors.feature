@@ -14,9 +14,11 @@ Feature: 9.3 Stanza Errors
       MUST return to the sending entity a stanza of the same kind (message, presence, or IQ),
       whose 'type' attribute is set to a value of "error"". The address 'jul iet' is not a JID
       (a space is prohibited in a node identifier): the target can neither deliver nor route it.
-      Reading: An address that breaks section 3 is an error condition the server detects when it
-      parses the 'to' to route the stanza; handling the stanza as if it had no 'to', or delivering
-      it elsewhere, instead of answering is a missing error stanza.
+      Reading: The sentence binds the answer once the target detects an error condition about a
+      stanza: a stanza of the same kind, of type 'error', to the sender. Whether a condition had
+      to be detected is decided by the requirement for that condition (core-9.1.1-3 for a 'to'
+      that is not a JID, core-9.2.3-4 for an IQ request), so a target that answers nothing, or
+      handles the stanza otherwise, is not applicable here.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """
@@ -41,9 +43,11 @@ Feature: 9.3 Stanza Errors
     @req:core-9.3.1-1 @MUST @c2s
     Scenario: an IQ that cannot be processed is answered with an IQ error
       The same rule for the IQ kind: a set in a namespace nobody serves cannot be processed.
-      Reading: An address that breaks section 3 is an error condition the server detects when it
-      parses the 'to' to route the stanza; handling the stanza as if it had no 'to', or delivering
-      it elsewhere, instead of answering is a missing error stanza.
+      Reading: The sentence binds the answer once the target detects an error condition about a
+      stanza: a stanza of the same kind, of type 'error', to the sender. Whether a condition had
+      to be detected is decided by the requirement for that condition (core-9.1.1-3 for a 'to'
+      that is not a JID, core-9.2.3-4 for an IQ request), so a target that answers nothing, or
+      handles the stanza otherwise, is not applicable here.
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { requirements, reqIdsOf, keywordOf, strength } from '../requirements.ts';
 import { SchemasSectionSchema } from './schemas.ts';
 import { describeReading, readings } from '../readings.ts';
+import { RunWideSchema } from './runwide.ts';
 
 export const VERDICTS = ['passed', 'failed', 'skipped', 'broken', 'not-covered'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -39,6 +40,8 @@ export const RequirementResultSchema = z.object({
   /** a contested reading the verdict rests on (support/readings.json): "Reading: …; another reading would conclude …" */
   reading: z.string().optional(),
   scenarios: z.array(z.string()),
+  /** rules about every occurrence (4.7.1-1, 4.7.2-3, 9.3.3-*): what the target sent in the whole run, with the evidence (support/report/runwide.ts) */
+  runWide: RunWideSchema.optional(),
 });
 export type RequirementResult = z.infer<typeof RequirementResultSchema>;
 

@@ -52,7 +52,7 @@ export function compareWithExpected(c: Compliance, e: Expected): string[] {
     if (r.verdict !== wantVerdict || (r.verdict === 'failed' && r.level !== wantLevel)) {
       const got = r.verdict === 'failed' ? `failed (${r.level})` : r.verdict;
       const exp = wantVerdict === 'failed' ? `failed (${wantLevel})` : wantVerdict;
-      const why = r.verdict === 'failed' || r.verdict === 'broken' ? `: ${c.scenarios.find((s) => r.scenarios.includes(s.name) && s.status === r.verdict)?.message?.split('\n')[0] ?? ''}` : '';
+      const why = r.verdict === 'failed' || r.verdict === 'broken' ? `: ${c.scenarios.find((s) => r.scenarios.includes(s.name) && s.status === r.verdict)?.message?.split('\n')[0] ?? r.runWide?.evidence[0]?.detail ?? ''}` : '';
       diffs.push(`${r.id}: expected ${exp}, got ${got}${why}`);
     }
   }

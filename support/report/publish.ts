@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
 import { DESCRIPTIVE } from './schemas.ts';
+import { runWideAllureResults } from './runwide.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -17,7 +18,7 @@ export function writeRequirementsPage(file: string, c: Compliance): void {
   const rows = [...requirements().values()].map((r) => {
     const v = verdicts.get(r.id);
     const verdict = v ? `${v.verdict}${v.level ? ` (${v.level.toUpperCase()})` : ''}` : '';
-    return `<tr id="${r.id}"><td><a href="#${r.id}">${r.id}</a></td><td>${r.section}</td><td>${r.keyword}</td><td>${r.testable}</td><td class="${v?.verdict ?? ''}">${esc(verdict)}${v?.reason ? `<br><small>${esc(v.reason)}</small>` : ''}${v?.reading ? `<br><small class="reading">${esc(v.reading)}</small>` : ''}</td><td>${esc(r.text)}${r.changedIn23 ? ' <b>[changed in -23]</b>' : ''}</td></tr>`;
+    return `<tr id="${r.id}"><td><a href="#${r.id}">${r.id}</a></td><td>${r.section}</td><td>${r.keyword}</td><td>${r.testable}</td><td class="${v?.verdict ?? ''}">${esc(verdict)}${v?.reason ? `<br><small>${esc(v.reason)}</small>` : ''}${v?.runWide ? `<br><small>${esc(v.runWide.note)}${v.runWide.evidence.slice(0, 5).map((e) => `<br>${esc(e.scenario)} / ${esc(e.connection)} (entry ${e.line}): ${esc(e.detail)}`).join('')}</small>` : ''}${v?.reading ? `<br><small class="reading">${esc(v.reading)}</small>` : ''}</td><td>${esc(r.text)}${r.changedIn23 ? ' <b>[changed in -23]</b>' : ''}</td></tr>`;
   });
   fs.writeFileSync(
     file,
@@ -180,6 +181,39 @@ export function writeAllureExtras(resultsDir: string, c: Compliance): void {
   fs.writeFileSync(path.join(resultsDir, 'categories.json'), JSON.stringify(categories, null, 2));
   alignAllureResults(resultsDir, c);
   writeSchemaResults(resultsDir, c);
+  writeRunWideResults(resultsDir, c);
+}
+
+/** Run-wide checks in Allure: one result per requirement they decide, with that requirement's verdict (support/report/runwide.ts). */
+function writeRunWideResults(resultsDir: string, c: Compliance): void {
+  const now = Date.now();
+  for (const r of runWideAllureResults(c.requirements)) {
+    const uuid = randomUUID();
+    const attachments = [];
+    if (r.attachment) {
+      const source = `${uuid}-attachment.txt`;
+      fs.writeFileSync(path.join(resultsDir, source), r.attachment.text);
+      attachments.push({ name: r.attachment.name, source, type: 'text/plain' });
+    }
+    const result = {
+      uuid,
+      historyId: createHash('md5').update(r.historyKey).digest('hex'),
+      name: r.name,
+      fullName: r.fullName,
+      status: r.status,
+      statusDetails: { message: r.message },
+      stage: 'finished',
+      description: r.description,
+      labels: r.labels,
+      attachments,
+      parameters: [],
+      links: [],
+      steps: [],
+      start: now,
+      stop: now,
+    };
+    fs.writeFileSync(path.join(resultsDir, `${uuid}-result.json`), JSON.stringify(result));
+  }
 }
 
 /**

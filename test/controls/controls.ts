@@ -17,7 +17,7 @@ export interface Control {
   scenario: string;
   /** the violation (negative) or the repair (positive), in words, for the controls listing */
   change: string;
-  expect: 'failed' | 'passed';
+  expect: 'failed' | 'passed' | 'skipped';
   mutation: Mutation;
   /** the embedded target's TLS policy this control runs under (default: required) */
   profile?: 'tls-required' | 'tls-optional';
@@ -26,6 +26,11 @@ export interface Control {
    * of this namespace's schema whose libxml2 message matches `rule`.
    */
   schemaViolation?: { ns: string; rule: RegExp };
+  /**
+   * A run-wide control (issue 13, class ii): the run's compliance.json must fail this requirement
+   * from a run-wide observation (runWide.violations > 0), whatever the scenario's own result.
+   */
+  runWideViolation?: string;
 }
 
 

@@ -98,15 +98,20 @@ async function inside(): Promise<number> {
           const compliance = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as {
             scenarios: Array<{ name: string; status: string }>;
             schemas?: { namespaces: Record<string, { violations: Array<{ rule: string }> }> };
+            requirements: Array<{ id: string; verdict: string; runWide?: { violations: number } }>;
           };
           const got = compliance.scenarios.find((s) => s.name === c.scenario)?.status ?? 'not run';
           const want = c.schemaViolation;
           const flagged = want ? (compliance.schemas?.namespaces[want.ns]?.violations.some((v) => want.rule.test(v.rule)) ?? false) : true;
-          const ok = got === c.expect && flagged;
+          const rw = c.runWideViolation ? compliance.requirements.find((r) => r.id === c.runWideViolation) : undefined;
+          const charged = c.runWideViolation ? rw?.verdict === 'failed' && (rw.runWide?.violations ?? 0) > 0 : true;
+          const ok = got === c.expect && flagged && charged;
           if (ok) pass++;
           else fail++;
-          const schemaNote = want ? `; schema violation in ${want.ns} ${flagged ? 'flagged' : 'NOT flagged'}` : '';
-          rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${want ? 'schema   ' : c.expect === 'failed' ? 'violation' : 'must pass'}: ${c.change}\n        -> ${c.scenario} (${profile}): ${got} (expected ${c.expect})${schemaNote}`);
+          const schemaNote =
+            (want ? `; schema violation in ${want.ns} ${flagged ? 'flagged' : 'NOT flagged'}` : '') +
+            (c.runWideViolation ? `; run-wide ${c.runWideViolation}: ${rw?.verdict ?? 'absent'} (${rw?.runWide?.violations ?? 0} violation(s); expected failed from a run-wide violation)` : '');
+          rows.push(`${ok ? 'ok  ' : 'FAIL'}  ${want ? 'schema   ' : c.runWideViolation ? 'run-wide ' : c.expect === 'failed' ? 'violation' : 'must pass'}: ${c.change}\n        -> ${c.scenario} (${profile}): ${got} (expected ${c.expect})${schemaNote}`);
         }
       } finally {
         await target.stop();

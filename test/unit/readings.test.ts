@@ -83,6 +83,7 @@ test('every "Reading:" in features/ is the registry reading of one of its scenar
 
 afterEach(() => {
   current.level = '';
+  current.requirements = [];
   current.readings = [];
 });
 
@@ -91,11 +92,20 @@ test('a failure of a scenario tagged with a contested id carries the reading and
   current.level = 'must';
   current.readings = readingsOf([id]).map(describeReading);
   const e = new ExpectationFailed('the target did X');
-  assert.match(e.message, /^MUST violated: the target did X Reading: /);
+  assert.match(e.message, /^MUST violated: the target did X\nReading: /);
+  assert.equal(e.detail, 'the target did X');
   assert.ok(e.message.includes(norm(r.reading).replace(/\.$/, '')));
   assert.ok(e.message.includes(`another reading would conclude ${r.alternative.replace(/\.$/, '')}`));
   current.readings = [];
   assert.equal(new ExpectationFailed('plain').message, 'MUST violated: plain');
+});
+
+test('a failure names the requirement ids it decides and their sentences', () => {
+  current.level = 'should';
+  current.requirements = ['core-4.3-3 (MUST NOT, RFC 3920 4.3): "An entity SHOULD NOT ..."'];
+  const e = new ExpectationFailed('the target did Y');
+  assert.equal(e.message, 'SHOULD not met: the target did Y\nRequirement: core-4.3-3 (MUST NOT, RFC 3920 4.3): "An entity SHOULD NOT ..."');
+  assert.equal(e.detail, 'the target did Y');
 });
 
 test('compliance.json carries the reading of a contested requirement, and none elsewhere', () => {

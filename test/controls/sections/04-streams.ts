@@ -377,6 +377,16 @@ export const controls: Control[] = [
     mutation: { toClient: (t) => t.replace('<unsupported-stanza-type ', '<unsupported-element ') },
   },
   {
+    // run-wide (issue 13, class ii): the error is right, the stream is never closed. The scenario
+    // (tagged core-4.7.2-3 only) also waits for the close and fails; core-4.7.1-1 is failed by the
+    // run-wide check alone, which is what this control proves.
+    scenario: 'an unknown first-level element in another namespace is ignored or refused with <unsupported-stanza-type/>',
+    change: "after <unsupported-stanza-type/> neither </stream:stream> nor the TCP close arrive (core-4.7.1-1, run-wide)",
+    expect: 'failed',
+    runWideViolation: 'core-4.7.1-1',
+    mutation: { holdOpen: true, toClient: (t) => (t.includes('<stream:error>') || t.includes('</stream:stream>') ? t.replace('</stream:stream>', '') : t) },
+  },
+  {
     scenario: 'an unknown jabber:client first-level element is ignored or refused with <unsupported-stanza-type/>',
     change: '<unsupported-stanza-type/> renamed <unsupported-element/>, a condition the draft does not define',
     expect: 'failed',

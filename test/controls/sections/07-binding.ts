@@ -30,6 +30,28 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: { toClient: toError('forbidden', 'auth') },
   },
+  // Run-wide (issue 13, class ii): the older session's <conflict/> stream error is evidence for the
+  // rules about every stream error; the scenario accepts any error there, so its result stays.
+  {
+    scenario: 'a resource already in use is overridden or refused with <conflict/>',
+    change: "after the older session's <conflict/> stream error, a message arrives before </stream:stream> (core-4.7.1-1, run-wide)",
+    expect: 'passed',
+    runWideViolation: 'core-4.7.1-1',
+    mutation: {
+      toClient: (t, c, p) =>
+        c === p.conns[0] && bound(c) ? t.replace('</stream:error>', "</stream:error><message from='target.test' to='alice@target.test' type='chat'><body>after the stream error</body></message>") : t,
+    },
+  },
+  {
+    scenario: 'a resource already in use is overridden or refused with <conflict/>',
+    change: "the older session's <conflict/> stream condition is qualified by urn:example:not-streams (core-4.7.2-3, run-wide)",
+    expect: 'passed',
+    runWideViolation: 'core-4.7.2-3',
+    mutation: {
+      toClient: (t, c, p) =>
+        c === p.conns[0] && bound(c) ? t.replace(/(<stream:error>[\s\S]*?)xmlns='urn:ietf:params:xml:ns:xmpp-streams'/, "$1xmlns='urn:example:not-streams'") : t,
+    },
+  },
   {
     scenario: 'the bound JID is the authenticated bare JID with the negotiated resource',
     change: "the bound JID's node becomes 'mallory'",

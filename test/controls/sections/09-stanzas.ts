@@ -233,6 +233,21 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: editStanza('err-11', (s) => s.replace(new RegExp(`<[a-z-]+ xmlns='${esc(STANZAS_NS)}'/>`), "<conformance-app xmlns='urn:example:app'/>")),
   },
+  // run-wide (issue 13, class ii): the type of every stanza error the target sends, whichever scenario provoked it
+  {
+    scenario: 'an application-specific error condition supplements a defined one',
+    change: "the <service-unavailable/> answer carries type 'modify' instead of 'cancel' (core-9.3.3-19, run-wide)",
+    expect: 'skipped',
+    runWideViolation: 'core-9.3.3-19',
+    mutation: errorType('err-11', 'modify'),
+  },
+  {
+    scenario: 'an application-specific error condition supplements a defined one',
+    change: "the answer's condition becomes <forbidden/> with type 'cancel' (9.3.3 gives it 'auth'; core-9.3.3-4 has no scenario of its own, run-wide)",
+    expect: 'skipped',
+    runWideViolation: 'core-9.3.3-4',
+    mutation: editStanza('err-11', (s) => s.replace(/<service-unavailable xmlns=/, '<forbidden xmlns=')),
+  },
   {
     scenario: '<undefined-condition/> comes with an application-specific condition',
     change: 'the condition becomes <undefined-condition/> without an application-specific one',
