@@ -134,11 +134,11 @@ Then('the stream features do not offer resource binding', function (this: XmppWo
  * condition named is accepted; the outcome names the one that arrived and how the stream ended.
  */
 Then('the server closes the stream with {conditions}', async function (this: XmppWorld, conditions: string[]) {
-  this.outcome(await streamErrorThenClose(this.client(), conditions, this.cfg.domain));
+  this.outcome(await streamErrorThenClose(this.client(), conditions));
 });
 
 Then('the server closes the stream with any stream error', async function (this: XmppWorld) {
-  this.outcome(await streamErrorThenClose(this.client(), null, this.cfg.domain));
+  this.outcome(await streamErrorThenClose(this.client(), null));
 });
 
 Then('the server sent its response stream header before the error', function (this: XmppWorld) {

@@ -196,8 +196,11 @@ Then('{role} receives no result for the IQ {string}', async function (this: Xmpp
   const got = iq?.kind === 'element' ? iq.element : undefined;
   if (got?.attr('type') === 'result') failed(`the target processed the IQ '${id}' sent before authentication and answered with a result (RFC 3920 4.3); accepted: a stanza error, a stream error, closing, or no answer.\nReceived: ${got}`);
   const ended = s.unread().find((x) => x.kind === 'close' || x.kind.startsWith('tcp') || (x.kind === 'element' && x.element.is('error', NS.stream)));
-  const proof = rt === 'answered' ? 'the pre-authentication round-trip (a later <auth/> was answered with <failure/> first)' : `the stream ending (${ended ? describe(ended) : 'already closed'})`;
-  this.outcome(got ? `IQ '${id}' answered with type='${got.attr('type')}' (settled by ${proof})` : ended ? `refused: ${describe(ended)}` : `no answer to IQ '${id}', settled by ${proof}`);
+  const proof =
+    rt === 'answered'
+      ? 'the pre-authentication round-trip (a later <auth/> was answered with <failure/> first)'
+      : `the stream ending before the round-trip's answer (${ended ? describe(ended) : 'already closed'}; it may answer the IQ or the round-trip's <auth/>)`;
+  this.outcome(got ? `IQ '${id}' answered with type='${got.attr('type')}' (settled by ${proof})` : `no result for IQ '${id}', settled by ${proof}`);
   this.attach(`settled by ${proof}`, { mediaType: 'text/plain', fileName: ATTACH.silence });
   s.drain();
 });
