@@ -42,10 +42,11 @@ export const ROUND_TRIP_MECHANISM = 'X-XMPP-CONFORMANCE-ROUND-TRIP';
  * One entry of a connection's timeline, for the run-wide checks after the scenario (4.7.1-1:
  * what followed a stream error): what the target sent, how the connection ended, and what the
  * suite itself did to end it ('peer-close' = the suite sent '</stream:stream>', 'peer-end' = it
- * half-closed TCP, 'peer-destroy' = it tore the connection down).
+ * half-closed TCP, 'peer-destroy' = it tore the connection down, 'peer-probe' = it sent a round-trip
+ * request of its own behind the input under test).
  */
 export interface TimelineEntry {
-  kind: 'header' | 'element' | 'close' | 'tcp-end' | 'tcp-reset' | 'tcp-closed' | 'peer-close' | 'peer-end' | 'peer-destroy';
+  kind: 'header' | 'element' | 'close' | 'tcp-end' | 'tcp-reset' | 'tcp-closed' | 'peer-close' | 'peer-end' | 'peer-destroy' | 'peer-probe';
   /** milliseconds since the transcript began, as in the transcript's '+0.123s' */
   t: number;
   /** the transcript entry (1-based) that carried it */
@@ -408,6 +409,7 @@ export class XmppStream {
    */
   async probe(kind: Probe, to: string): Promise<'answered' | 'ended'> {
     const id = `rt-${++roundTrips}`;
+    this.mark('peer-probe');
     if (kind === 'iq') this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
     else this.sendRaw(`<auth xmlns='${NS.sasl}' mechanism='${ROUND_TRIP_MECHANISM}'/>`);
     const answer = (e: InboxEvent) => e.kind === 'element' && (kind === 'iq' ? e.element.local === 'iq' && e.element.attr('id') === id : e.element.is('failure', NS.sasl));

@@ -103,6 +103,11 @@ function afterStreamError(c: Connection, i: number): Observation {
   const suite = after.findIndex((e) => SUITE.has(e.kind));
   if (close >= 0 && tcp >= 0 && close < tcp) return { ...base, outcome: 'ok', detail: `'</stream:stream>' and TCP ${after[tcp]!.kind === 'tcp-reset' ? 'reset' : 'closed'} by the target` };
   if (tcp >= 0) {
+    // a round-trip request of the suite's, unread when the target closed, makes TCP reset and can drop a '</stream:stream>' the target wrote
+    let lastBefore = i - 1;
+    while (lastBefore >= 0 && c.timeline[lastBefore]!.kind !== 'element' && c.timeline[lastBefore]!.kind !== 'header') lastBefore--;
+    const probe = c.timeline.slice(lastBefore + 1, i + 1 + tcp).find((e) => e.kind === 'peer-probe');
+    if (probe) return { ...base, outcome: 'undecided', detail: `the TCP connection ended without '</stream:stream>' while a round-trip request of the suite's (${where(c, probe)}) was in flight: unread data makes TCP reset, so the close is not decidable here` };
     const arrived = `the target ${after[tcp]!.kind === 'tcp-reset' ? 'reset' : 'closed'} the TCP connection without sending '</stream:stream>' (${where(c, after[tcp]!)})`;
     return { ...base, outcome: 'violation', detail: arrived, message: violationMessage(STREAM_ERROR_CLOSE, 'must', accepted, arrived, where(c, err)) };
   }
@@ -262,7 +267,7 @@ export function foldRunWide(reqs: readonly RequirementResult[], observations: Re
     const evidence = bad.slice(0, MAX_LISTED).map(({ outcome: _o, ...rest }) => rest);
     const scenarios = new Set(mine.map((o) => o.scenario)).size;
     const partial = PARTIAL[r.id];
-    const counted = `${clean} clean, ${bad.length} violating${undecided ? `, ${undecided} not decidable (the suite closed the connection, or the scenario ended, before the bound)` : ''} occurrence(s) in ${scenarios} scenario(s)`;
+    const counted = `${clean} clean, ${bad.length} violating${undecided ? `, ${undecided} not decidable (the suite closed the connection, or the scenario ended, before the bound, or a round-trip request of the suite's was in flight at the close)` : ''} occurrence(s) in ${scenarios} scenario(s)`;
     if (bad.length) {
       const partLevel = bad.map((o) => o.level).sort((a, b) => RANK[b] - RANK[a])[0]!;
       const level = r.verdict === 'failed' && r.level && RANK[r.level] > RANK[partLevel] ? r.level : partLevel;

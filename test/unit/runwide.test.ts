@@ -49,6 +49,13 @@ test('4.7.1-1: TCP closed without </stream:stream> is a violation', () => {
   assert.deepEqual(outcomes(conn([HEADER, ERR, 'tcp-end'])), ['violation']);
 });
 
+test("4.7.1-1: an abrupt close while the suite's round-trip request was in flight is not decidable", () => {
+  assert.deepEqual(outcomes(conn([HEADER, 'peer-probe', ERR, 'tcp-reset'])), ['undecided']);
+  assert.deepEqual(outcomes(conn([HEADER, ERR, 'peer-probe', 'tcp-end'])), ['undecided']);
+  // a probe answered before the error is not in flight at the close
+  assert.deepEqual(outcomes(conn([HEADER, 'peer-probe', "<iq type='result' id='rt-1'/>", ERR, 'tcp-end'])), ['violation']);
+});
+
 test('4.7.1-1: still open: a violation once the bound was waited, not decidable before it or when the suite closed first', () => {
   assert.deepEqual(outcomes(conn([HEADER, ERR], 10_000)), ['violation']);
   assert.deepEqual(outcomes(conn([HEADER, ERR], 1_000)), ['undecided']);
