@@ -20,14 +20,15 @@ export type Preflight = z.infer<typeof PreflightSchema>;
 
 /**
  * One check of the target before the scenarios. A target that ends the check's set-up with
- * <internal-server-error/> gets one more try on new connections (as scenarios' set-ups do);
+ * <internal-server-error/>, or by closing the connection, gets one more try on new connections;
  * the transcript of the first try is kept in front of the second's.
  */
 export async function preflight(cfg: Config): Promise<Preflight> {
   const first = await preflightOnce(cfg);
-  if (first.ok || first.problem !== 'setup' || !first.transcript.includes('<internal-server-error')) return first;
+  const ended = first.transcript.includes('<internal-server-error') ? 'with <internal-server-error/>' : /the connection ended first/.test(first.message ?? '') ? 'by closing the connection' : undefined;
+  if (first.ok || first.problem !== 'setup' || !ended) return first;
   const second = await preflightOnce(cfg);
-  return { ...second, transcript: `${first.transcript}\n-- the target ended the set-up with <internal-server-error/>; tried once more on a new connection\n${second.transcript}` };
+  return { ...second, transcript: `${first.transcript}\n-- the target ended the set-up ${ended}; tried once more on a new connection\n${second.transcript}` };
 }
 
 async function preflightOnce(cfg: Config): Promise<Preflight> {
