@@ -76,6 +76,11 @@ Feature: 11.1 Restrictions
       data." Here the header's 'to' is only known through the declared entity `&target;`:
       stream features mean the server processed the DTD and expanded it. Any error, a close or
       silence pass (named). One level, no nested entities.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -88,6 +93,11 @@ Feature: 11.1 Restrictions
       "... MUST ignore the data." The header names an external DTD subset on a listener the
       target can reach (`{trap}`); a connection to it means the server processed the DTD. The
       reaction itself is judged by the DOCTYPE rows below.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a trap listener the target can reach
       And a client connected to the target
       When the client opens a stream naming the trap listener:
@@ -101,6 +111,11 @@ Feature: 11.1 Restrictions
       "... MUST ignore the data." The message is dropped with its stream (the reference is also
       not well-formed, 11.3), or delivered with the reference ignored; the reference delivered as
       text, or expanded into anything, fails.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a recipient bound to the target
       And a client that negotiated up to "session"
       When the client sends:
@@ -121,6 +136,11 @@ Feature: 11.1 Restrictions
       scenario accepts what the draft allows: ignoring, `<restricted-xml/>` or `<bad-format/>`.
       These bytes are well-formed XML; `<not-well-formed/>` (RFC 6120 11.1 later allowed any
       stream error) is not one of them.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a client that negotiated up to "session"
       When the client sends:
         """
@@ -135,6 +155,11 @@ Feature: 11.1 Restrictions
       scenario accepts what the draft allows: ignoring, `<restricted-xml/>` or `<bad-format/>`.
       These bytes are well-formed XML; `<not-well-formed/>` (RFC 6120 11.1 later allowed any
       stream error) is not one of them.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a client that negotiated up to "session"
       When the client sends:
         """
@@ -149,6 +174,11 @@ Feature: 11.1 Restrictions
       scenario accepts what the draft allows: ignoring, `<restricted-xml/>` or `<bad-format/>`.
       These bytes are well-formed XML; `<not-well-formed/>` (RFC 6120 11.1 later allowed any
       stream error) is not one of them.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a client that negotiated up to "session"
       When the client sends:
         """
@@ -163,6 +193,11 @@ Feature: 11.1 Restrictions
       scenario accepts what the draft allows: ignoring, `<restricted-xml/>` or `<bad-format/>`.
       These bytes are well-formed XML; `<not-well-formed/>` (RFC 6120 11.1 later allowed any
       stream error) is not one of them.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -177,6 +212,11 @@ Feature: 11.1 Restrictions
       scenario accepts what the draft allows: ignoring, `<restricted-xml/>` or `<bad-format/>`.
       These bytes are well-formed XML; `<not-well-formed/>` (RFC 6120 11.1 later allowed any
       stream error) is not one of them.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a client connected to the target
       When the client opens a stream with:
         """
@@ -191,6 +231,11 @@ Feature: 11.1 Restrictions
       scenario accepts what the draft allows: ignoring, `<restricted-xml/>` or `<bad-format/>`.
       These bytes are well-formed XML; `<not-well-formed/>` (RFC 6120 11.1 later allowed any
       stream error) is not one of them.
+      Reading: Ignoring restricted XML passes, and so does refusing it with the condition 4.7.3
+      defines for it (<restricted-xml/>, or <bad-format/>, which the draft lets replace it); for
+      well-formed bytes any other stream error, such as RFC 6120's <not-well-formed/>, fails.
+      Where a DTD or an entity would have to be processed to go on, any refusal passes: what
+      fails is processing it.
       Given a client connected to the target
       When the client opens a stream with:
         """
