@@ -15,6 +15,7 @@ import { NS, type XmlElement } from '../wire/element.ts';
 import { STREAM_CONDITIONS, LATER_NAMES, type TimelineEntry } from '../peer/stream.ts';
 import { STANZA_CONDITIONS, CONDITION_REQ } from '../peer/stanza.ts';
 import type { RequirementResult } from './compliance.ts';
+import { attachmentsNamed } from './attachments.ts';
 
 export const ATTACH_RUNWIDE = 'run-wide-check.json';
 export const ATTACH_RUNWIDE_VIOLATIONS = 'run-wide-violations.txt';
@@ -218,36 +219,7 @@ export function describeRunWide(check: RunWideCheck): string {
 const MAX_LISTED = 50;
 
 export function runWideObservations(ndjson: string): Array<Observation & { scenario: string }> {
-  const pickles = new Map<string, string>();
-  const cases = new Map<string, string>();
-  const started = new Map<string, string>();
-  const checks = new Map<string, RunWideCheck>();
-  const retried = new Set<string>();
-  for (const line of ndjson.split('\n')) {
-    if (!line.includes('"pickle"') && !line.includes('"testCase') && !line.includes(ATTACH_RUNWIDE)) continue;
-    const m = JSON.parse(line) as {
-      pickle?: { id: string; name: string };
-      testCase?: { id: string; pickleId: string };
-      testCaseStarted?: { id: string; testCaseId: string };
-      testCaseFinished?: { testCaseStartedId: string; willBeRetried: boolean };
-      attachment?: { testCaseStartedId?: string; fileName?: string; body: string; contentEncoding?: string };
-    };
-    if (m.pickle) pickles.set(m.pickle.id, m.pickle.name);
-    else if (m.testCase) cases.set(m.testCase.id, m.testCase.pickleId);
-    else if (m.testCaseStarted) started.set(m.testCaseStarted.id, m.testCaseStarted.testCaseId);
-    else if (m.testCaseFinished?.willBeRetried) retried.add(m.testCaseFinished.testCaseStartedId);
-    else if (m.attachment?.fileName === ATTACH_RUNWIDE && m.attachment.testCaseStartedId) {
-      const body = m.attachment.contentEncoding === 'BASE64' ? Buffer.from(m.attachment.body, 'base64').toString('utf8') : m.attachment.body;
-      checks.set(m.attachment.testCaseStartedId, RunWideCheckSchema.parse(JSON.parse(body)));
-    }
-  }
-  const out: Array<Observation & { scenario: string }> = [];
-  for (const [startedId, check] of checks) {
-    if (retried.has(startedId)) continue;
-    const scenario = pickles.get(cases.get(started.get(startedId) ?? '') ?? '') ?? '?';
-    for (const o of check.observations) out.push({ ...o, scenario });
-  }
-  return out;
+  return attachmentsNamed(ndjson, ATTACH_RUNWIDE).flatMap(({ scenario, body }) => RunWideCheckSchema.parse(JSON.parse(body)).observations.map((o) => ({ ...o, scenario })));
 }
 
 const RANK = { must: 3, should: 2, may: 1 } as const;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NS, XmlElement, escapeAttr, escapeText } from '../wire/element.ts';
 import { REDACTED } from '../wire/transcript.ts';
+import { attachmentsNamed } from './attachments.ts';
 
 /** Appendix C's namespaces and their schema files. */
 export const SCHEMA_FILES: Readonly<Record<string, string>> = {
@@ -286,35 +287,11 @@ export function describeViolations(check: SchemaCheck): string {
 const MAX_LISTED = 200;
 
 export function schemasSection(ndjson: string, enabled = schemasEnabled()): SchemasSection {
-  const pickles = new Map<string, string>();
-  const cases = new Map<string, string>();
-  const started = new Map<string, string>();
-  const checks = new Map<string, SchemaCheck>();
-  const retried = new Set<string>();
-  for (const line of ndjson.split('\n')) {
-    if (!line.includes('"pickle"') && !line.includes('"testCase') && !line.includes(ATTACH_CHECK)) continue;
-    const m = JSON.parse(line) as {
-      pickle?: { id: string; name: string };
-      testCase?: { id: string; pickleId: string };
-      testCaseStarted?: { id: string; testCaseId: string };
-      testCaseFinished?: { testCaseStartedId: string; willBeRetried: boolean };
-      attachment?: { testCaseStartedId?: string; fileName?: string; body: string; contentEncoding?: string };
-    };
-    if (m.pickle) pickles.set(m.pickle.id, m.pickle.name);
-    else if (m.testCase) cases.set(m.testCase.id, m.testCase.pickleId);
-    else if (m.testCaseStarted) started.set(m.testCaseStarted.id, m.testCaseStarted.testCaseId);
-    else if (m.testCaseFinished?.willBeRetried) retried.add(m.testCaseFinished.testCaseStartedId);
-    else if (m.attachment?.fileName === ATTACH_CHECK && m.attachment.testCaseStartedId) {
-      const body = m.attachment.contentEncoding === 'BASE64' ? Buffer.from(m.attachment.body, 'base64').toString('utf8') : m.attachment.body;
-      checks.set(m.attachment.testCaseStartedId, SchemaCheckSchema.parse(JSON.parse(body)));
-    }
-  }
   const namespaces: SchemasSection['namespaces'] = {};
   for (const [ns, schema] of Object.entries(SCHEMA_FILES)) namespaces[ns] = { schema, checked: 0, violationCount: 0, violations: [] };
   const notChecked: Record<string, number> = {};
-  for (const [startedId, check] of checks) {
-    if (retried.has(startedId)) continue;
-    const scenario = pickles.get(cases.get(started.get(startedId) ?? '') ?? '') ?? '?';
+  for (const { scenario, body } of attachmentsNamed(ndjson, ATTACH_CHECK)) {
+    const check = SchemaCheckSchema.parse(JSON.parse(body));
     for (const [ns, n] of Object.entries(check.checked)) if (namespaces[ns]) namespaces[ns].checked += n;
     for (const [ns, n] of Object.entries(check.notChecked)) notChecked[ns] = (notChecked[ns] ?? 0) + n;
     for (const v of check.violations) {
