@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
 import { DESCRIPTIVE } from './schemas.ts';
-import { runWideAllureResults } from './runwide.ts';
+import { runWideAllureResults, type AllureResult as SyntheticResult } from './runwide.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -56,30 +56,17 @@ ${rows.join('\n')}</table><p>Not checked (namespaces Appendix C does not define)
 function writeSchemaResults(resultsDir: string, c: Compliance): void {
   const s = c.schemas;
   if (!s?.enabled) return;
-  const now = Date.now();
   for (const [ns, n] of Object.entries(s.namespaces)) {
-    const uuid = randomUUID();
-    const status = n.violationCount ? 'failed' : n.checked ? 'passed' : 'skipped';
-    const message = n.violationCount
-      ? `Schema violation (descriptive): ${n.violationCount} of ${n.checked} element(s) the target sent break ${n.schema}. ${DESCRIPTIVE}`
-      : n.checked
-        ? `${n.checked} element(s) the target sent are valid against ${n.schema}. ${DESCRIPTIVE}`
-        : `the target sent no element of ${ns} in this run`;
-    const attachments = [];
-    if (n.violations.length) {
-      const source = `${uuid}-attachment.txt`;
-      const text = n.violations.map((v) => `${v.scenario}\n  connection: ${v.connection}\n  element:    ${v.element}\n  rule:       ${v.rule}`).join('\n\n');
-      fs.writeFileSync(path.join(resultsDir, source), `${DESCRIPTIVE}\n\n${text}\n`);
-      attachments.push({ name: 'schema-violations.txt', source, type: 'text/plain' });
-    }
-    const result = {
-      uuid,
-      historyId: createHash('md5').update(`schemas:${ns}`).digest('hex'),
+    writeSyntheticResult(resultsDir, {
+      historyKey: `schemas:${ns}`,
       name: `${n.schema}: what the target sent in ${ns}`,
       fullName: `Appendix C schemas: ${ns}`,
-      status,
-      statusDetails: { message },
-      stage: 'finished',
+      status: n.violationCount ? 'failed' : n.checked ? 'passed' : 'skipped',
+      message: n.violationCount
+        ? `Schema violation (descriptive): ${n.violationCount} of ${n.checked} element(s) the target sent break ${n.schema}. ${DESCRIPTIVE}`
+        : n.checked
+          ? `${n.checked} element(s) the target sent are valid against ${n.schema}. ${DESCRIPTIVE}`
+          : `the target sent no element of ${ns} in this run`,
       description: `${DESCRIPTIVE}\n\nElements checked: ${n.checked}; violations: ${n.violationCount}. Validator: ${s.validator}.`,
       labels: [
         { name: 'epic', value: 'Schemas' },
@@ -87,15 +74,41 @@ function writeSchemaResults(resultsDir: string, c: Compliance): void {
         { name: 'story', value: ns },
         { name: 'severity', value: 'minor' },
       ],
-      attachments,
-      parameters: [],
-      links: [],
-      steps: [],
-      start: now,
-      stop: now,
-    };
-    fs.writeFileSync(path.join(resultsDir, `${uuid}-result.json`), JSON.stringify(result));
+      attachment: n.violations.length
+        ? { name: 'schema-violations.txt', text: `${DESCRIPTIVE}\n\n${n.violations.map((v) => `${v.scenario}\n  connection: ${v.connection}\n  element:    ${v.element}\n  rule:       ${v.rule}`).join('\n\n')}\n` }
+        : undefined,
+    });
   }
+}
+
+/** One Allure result that no scenario produced (a schema namespace, a run-wide requirement), with its attachment. */
+function writeSyntheticResult(resultsDir: string, r: SyntheticResult): void {
+  const uuid = randomUUID();
+  const attachments = [];
+  if (r.attachment) {
+    const source = `${uuid}-attachment.txt`;
+    fs.writeFileSync(path.join(resultsDir, source), r.attachment.text);
+    attachments.push({ name: r.attachment.name, source, type: 'text/plain' });
+  }
+  const now = Date.now();
+  const result = {
+    uuid,
+    historyId: createHash('md5').update(r.historyKey).digest('hex'),
+    name: r.name,
+    fullName: r.fullName,
+    status: r.status,
+    statusDetails: { message: r.message },
+    stage: 'finished',
+    description: r.description,
+    labels: r.labels,
+    attachments,
+    parameters: [],
+    links: [],
+    steps: [],
+    start: now,
+    stop: now,
+  };
+  fs.writeFileSync(path.join(resultsDir, `${uuid}-result.json`), JSON.stringify(result));
 }
 
 /**
@@ -156,6 +169,7 @@ interface AllureResult {
   steps?: Array<{ status?: string }>;
 }
 
+
 /** Allure's environment and categories: MUST violated, SHOULD not met, not applicable, could not decide. */
 export function writeAllureExtras(resultsDir: string, c: Compliance): void {
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -186,34 +200,7 @@ export function writeAllureExtras(resultsDir: string, c: Compliance): void {
 
 /** Run-wide checks in Allure: one result per requirement they decide, with that requirement's verdict (support/report/runwide.ts). */
 function writeRunWideResults(resultsDir: string, c: Compliance): void {
-  const now = Date.now();
-  for (const r of runWideAllureResults(c.requirements)) {
-    const uuid = randomUUID();
-    const attachments = [];
-    if (r.attachment) {
-      const source = `${uuid}-attachment.txt`;
-      fs.writeFileSync(path.join(resultsDir, source), r.attachment.text);
-      attachments.push({ name: r.attachment.name, source, type: 'text/plain' });
-    }
-    const result = {
-      uuid,
-      historyId: createHash('md5').update(r.historyKey).digest('hex'),
-      name: r.name,
-      fullName: r.fullName,
-      status: r.status,
-      statusDetails: { message: r.message },
-      stage: 'finished',
-      description: r.description,
-      labels: r.labels,
-      attachments,
-      parameters: [],
-      links: [],
-      steps: [],
-      start: now,
-      stop: now,
-    };
-    fs.writeFileSync(path.join(resultsDir, `${uuid}-result.json`), JSON.stringify(result));
-  }
+  for (const r of runWideAllureResults(c.requirements)) writeSyntheticResult(resultsDir, r);
 }
 
 /**
