@@ -273,7 +273,9 @@ export class XmppStream {
 
   inboxSummary(): string {
     const items = this.inbox.map(describe);
-    return items.length ? `Received and not consumed:\n  ${items.join('\n  ')}` : 'Received and not consumed: nothing';
+    // where: the connection's transcript (attached as <label>.xmpp.txt) up to this entry
+    const where = `(${this.label}.xmpp.txt, up to transcript entry ${this.transcript.lines.length})`;
+    return items.length ? `Received and not consumed ${where}:\n  ${items.join('\n  ')}` : `Received and not consumed ${where}: nothing`;
   }
 
   async expectHeader(): Promise<XmlElement> {

@@ -58,6 +58,18 @@ const endAfter = (re: RegExp): Mutation => ({
 });
 
 /** Violation: the target's message to the peer is moved from its own connection onto the peer's first (originating) one. */
+/** A target that accepts the peer's message `id` although its connection is not validated: the proxy delivers it to every authenticated client. */
+const deliverAnyway = (id: string): Mutation => ({
+  toTarget: (t, c, proxy) => {
+    const m = new RegExp(`<message\\b[^>]*id='${id}'[\\s\\S]*?<\\/message>`).exec(t);
+    if (c.kind === 's2s' && m) {
+      const stanza = m[0].replace(/from='[^']*'/, "from='someone@peer.test/x'");
+      for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(stanza);
+    }
+    return t;
+  },
+});
+
 const moveOntoPeerConnection: Mutation = {
   toClient: (t, c, proxy) => {
     if (c.kind !== 'listener') return t;
@@ -91,16 +103,7 @@ export const controls: Control[] = [
     scenario: 'a stanza sent over s2s before validation is not delivered',
     change: 'the message sent before validation is delivered to the recipient anyway',
     expect: 'failed',
-    mutation: {
-      toTarget: (t, c, proxy) => {
-        const m = /<message\b[^>]*id='s2s-early-1'[\s\S]*?<\/message>/.exec(t);
-        if (c.kind === 's2s' && m) {
-          const stanza = m[0].replace(/from='[^']*'/, "from='someone@peer.test/x'");
-          for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(stanza);
-        }
-        return t;
-      },
-    },
+    mutation: deliverAnyway('s2s-early-1'),
   },
   {
     scenario: 'a stanza sent over s2s before validation is silently dropped',
@@ -325,13 +328,7 @@ export const controls: Control[] = [
     scenario: "after the target's own connection is validated, the peer's connection is not trusted without its own validation",
     change: "the message sent over the peer's connection before validation is delivered to the recipient anyway",
     expect: 'failed',
-    mutation: {
-      toTarget: (t, c, proxy) => {
-        const m = /<message\b[^>]*id='s2s-unvalidated-1'[\s\S]*?<\/message>/.exec(t);
-        if (c.kind === 's2s' && m) for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(m[0]);
-        return t;
-      },
-    },
+    mutation: deliverAnyway('s2s-unvalidated-1'),
   },
   {
     scenario: "the target's response header toward a peer names a domain it serves, where it has a 'from'",
