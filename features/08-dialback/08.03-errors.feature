@@ -287,6 +287,11 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
       "Any error that occurs during dialback negotiation MUST be considered a stream error,
       resulting in termination of the stream and of the underlying TCP connection." Any
       condition is accepted here; the scenarios above decide which one the draft names.
+      Reading: The general rule is decided on the key of core-8.3-8 (a 'to' the target does not
+      serve): any stream error that ends the stream and the TCP connection passes, and
+      core-8.3-8 decides the condition. A target that reports the error inside dialback (a
+      XEP-0220 type='error' element), or treats nothing as an error, fails the general rule as
+      well as the instance that names the condition.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port
       And the peer asks the target to validate "{peer-domain}" for "no-such-host.invalid"
