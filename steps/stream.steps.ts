@@ -12,7 +12,6 @@ import { nextId, sendHeadersAs } from '../support/peer/client.ts';
 import { LATER_NAMES, STREAM_CONDITIONS } from '../support/peer/stream.ts';
 import { conditionOf, counterPattern, estimatedBits, judgeDefinedCondition, parseStreams, received, settle, versionReading } from '../support/peer/observe.ts';
 import { notApplicable } from '../support/hooks.ts';
-import { streamErrorThenClose } from '../support/verdict/stream-error.ts';
 
 Given('a client connected to the target', async function (this: XmppWorld) {
   await this.newClient('client');
@@ -134,11 +133,11 @@ Then('the stream features do not offer resource binding', function (this: XmppWo
  * condition named is accepted; the outcome names the one that arrived and how the stream ended.
  */
 Then('the server closes the stream with {conditions}', async function (this: XmppWorld, conditions: string[]) {
-  this.outcome(await streamErrorThenClose(this.client(), conditions));
+  this.outcome(await this.client().stream.expectStreamErrorAndClose(conditions));
 });
 
 Then('the server closes the stream with any stream error', async function (this: XmppWorld) {
-  this.outcome(await streamErrorThenClose(this.client(), null));
+  this.outcome(await this.client().stream.expectStreamErrorAndClose(null));
 });
 
 Then('the server sent its response stream header before the error', function (this: XmppWorld) {

@@ -191,7 +191,7 @@ Then('{role} receives the {word} {string} matching, or nothing:', async function
  */
 Then('{role} receives no result for the IQ {string}', async function (this: XmppWorld, role: string, id: string) {
   const s = this.client(role).stream;
-  const rt = s.isEnded || s.transport.isEnded ? undefined : await s.probe('sasl', this.cfg.domain);
+  const rt = s.isEnded || s.transport.isEnded ? undefined : await s.saslRoundTrip();
   const iq = s.unread().find((e) => e.kind === 'element' && e.element.is('iq') && e.element.attr('id') === id);
   const got = iq?.kind === 'element' ? iq.element : undefined;
   if (got?.attr('type') === 'result') failed(`the target processed the IQ '${id}' sent before authentication and answered with a result (RFC 3920 4.3); accepted: a stanza error, a stream error, closing, or no answer.\nReceived: ${got}`);

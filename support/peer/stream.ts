@@ -32,9 +32,6 @@ export interface StreamErrorOutcome {
 
 export type SilenceProof = 'round-trip' | 'quiet-window';
 
-/** What settles "the target answered nothing" without a timer: see XmppStream.probe. */
-export type Probe = 'iq' | 'sasl';
-
 /** A mechanism no server offers: the <auth/> of the pre-authentication round-trip. */
 export const ROUND_TRIP_MECHANISM = 'X-XMPP-CONFORMANCE-ROUND-TRIP';
 
@@ -354,6 +351,11 @@ export class XmppStream {
   /**
    * RFC 3920 4.7.1 as a whole: a stream error with one of `only` (any defined condition when
    * null), then '</stream:stream>', then the TCP connection closed. Returns the outcome line.
+   *
+   * Decided within the response bound, not by a round-trip sent behind the input: a request that
+   * arrives while the target is closing stays unread, and a TCP connection closed with unread data
+   * is reset, which can drop the '</stream:stream>' already written (seen on jabberd2 2.7). A
+   * judge must not make a compliant target fail; a target that sends no error costs one bound.
    */
   async expectStreamErrorAndClose(only: string[] | null): Promise<string> {
     const r = await this.expectStreamError(only);
@@ -401,24 +403,22 @@ export class XmppStream {
   }
 
   /**
-   * A request sent right behind the input under test, which the target answers in order: an IQ
-   * ping to `to` on a bound stream ('iq'), or, before authentication, where no stanza is
-   * answered but SASL is, an <auth/> naming a mechanism the target did not offer ('sasl': RFC
-   * 3920 6.2 step 5 and 6.4 answer it with <failure/>). Whatever the target sent because of the
-   * earlier input arrives before the probe's answer. Resolves 'answered' (the answer is
-   * consumed) or 'ended' when a stream error, '</stream:stream>' or the TCP end came first (left
-   * unread, for the caller's verdict); a probe never answered within the bound fails as any wait.
+   * The round-trip that exists before authentication: no stanza is answered then, but SASL is.
+   * An <auth/> naming a mechanism the target did not offer is answered with <failure/> (RFC 3920
+   * 6.2 step 5, 6.4 <invalid-mechanism/>), and the target handles its input in order, so whatever
+   * it sent because of earlier input arrives before that answer. Resolves 'answered' (the
+   * <failure/> is consumed) or 'ended' when a stream error, '</stream:stream>' or the TCP end came
+   * first (left unread for the caller). Not for a stream that may be closing: a request the target
+   * has not read when it closes makes TCP reset the connection (see expectStreamErrorAndClose).
    */
-  async probe(kind: Probe, to: string): Promise<'answered' | 'ended'> {
-    const id = `rt-${++roundTrips}`;
+  async saslRoundTrip(): Promise<'answered' | 'ended'> {
     this.mark('peer-probe');
-    if (kind === 'iq') this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
-    else this.sendRaw(`<auth xmlns='${NS.sasl}' mechanism='${ROUND_TRIP_MECHANISM}'/>`);
-    const answer = (e: InboxEvent) => e.kind === 'element' && (kind === 'iq' ? e.element.local === 'iq' && e.element.attr('id') === id : e.element.is('failure', NS.sasl));
+    this.sendRaw(`<auth xmlns='${NS.sasl}' mechanism='${ROUND_TRIP_MECHANISM}'/>`);
+    const answer = (e: InboxEvent) => e.kind === 'element' && e.element.is('failure', NS.sasl);
     const ended = (e: InboxEvent) => e.kind === 'close' || e.kind.startsWith('tcp') || (e.kind === 'element' && e.element.is('error', NS.stream));
-    const ev = await this.expect((e) => answer(e) || ended(e), kind === 'iq' ? `the answer to the round-trip ping ${id}` : `the answer to an <auth/> with the mechanism ${ROUND_TRIP_MECHANISM} (the pre-authentication round-trip)`);
+    const ev = await this.expect((e) => answer(e) || ended(e), `the answer to an <auth/> with the mechanism ${ROUND_TRIP_MECHANISM} (the pre-authentication round-trip)`);
     if (answer(ev)) {
-      this.transcript.note(`round-trip ${kind === 'iq' ? id : ROUND_TRIP_MECHANISM} answered: everything sent before it was handled`);
+      this.transcript.note(`pre-authentication round-trip answered: everything sent before it was handled`);
       return 'answered';
     }
     this.inbox.unshift(ev);
