@@ -219,11 +219,11 @@ Feature: 9.3 Stanza Errors
     Scenario: <remote-server-not-found/> carries type 'cancel'
       "`<remote-server-not-found/>` -- a remote server or service specified as part or all of the
       JID of the intended recipient does not exist; the associated error type SHOULD be
-      "cancel"." unreachable.test does not resolve (the lab's DNS answers NXDOMAIN).
+      "cancel"." unreachable-cond.test does not resolve (the lab's DNS answers NXDOMAIN).
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """
-        <message to='romeo@unreachable.test' id='cond-4' type='chat'><body>anyone there?</body></message>
+        <message to='romeo@unreachable-cond.test' id='cond-4' type='chat'><body>anyone there?</body></message>
         """
       Then the client receives a stanza error for "cond-4" within 20 seconds with <remote-server-not-found/>
       And the error's type is the one 9.3.3 associates with its condition

@@ -1,6 +1,6 @@
 Feature: 10.2 Foreign Domain
   A stanza for a foreign domain is routed there; when routing fails the sender's server returns
-  an error (10.2). unreachable.test does not resolve: the lab's DNS answers NXDOMAIN for it.
+  an error (10.2). unreachable-far.test does not resolve: the lab's DNS answers NXDOMAIN for it.
 
   Rule: 10.2 routing failures
 
@@ -13,6 +13,6 @@ Feature: 10.2 Foreign Domain
       Given a client that negotiated up to "session"
       When the client sends the stanza:
         """
-        <message to='romeo@unreachable.test' id='far-1' type='chat'><body>anyone there?</body></message>
+        <message to='romeo@unreachable-far.test' id='far-1' type='chat'><body>anyone there?</body></message>
         """
       Then the client receives a stanza error for "far-1" within 20 seconds
