@@ -1,6 +1,6 @@
 // Controls for the scenarios of section 3 (addressing).
 import type { Control } from '../controls.ts';
-import { bound, dropStanza, renameCondition } from './09-stanzas.ts';
+import { dropStanza, renameCondition } from './09-stanzas.ts';
 
 const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const JID = /<jid>([^/<]*)\/([^<]*)<\/jid>/g;
