@@ -7,7 +7,7 @@ import type { Stage } from '../support/peer/client.ts';
 import { nextId } from '../support/peer/client.ts';
 import { el, NS, type XmlElement } from '../support/wire/element.ts';
 import { ExpectationFailed, failed } from '../support/errors.ts';
-import { checkStanzaError, STANZA_CONDITIONS } from '../support/peer/stanza.ts';
+import { stanzaError, STANZA_CONDITIONS } from '../support/verdict/stanza-error.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 Given('a second client of the same account that negotiated up to {stage}', async function (this: XmppWorld, stage: Stage) {
@@ -115,7 +115,7 @@ Then('the resources generated for the client and the second client differ', asyn
 Then('{role} is bound to a different resource or refused with <conflict\\/>', async function (this: XmppWorld, role: string) {
   const a = await bindAnswer(this, role);
   if (a.iq.attr('type') === 'error') {
-    const e = checkStanzaError(a.iq, 'iq', ['conflict']);
+    const e = stanzaError(a.iq, 'iq', ['conflict']);
     this.outcome(`refused with <conflict/> (type '${e.type}')`);
     return;
   }
@@ -147,7 +147,7 @@ function describeErr(ev: unknown): string {
 Then('{role} is refused with <bad-request\\/> or bound to a valid resource other than the one requested', async function (this: XmppWorld, role: string) {
   const a = await bindAnswer(this, role);
   if (a.iq.attr('type') === 'error') {
-    const e = checkStanzaError(a.iq, 'iq', ['bad-request']);
+    const e = stanzaError(a.iq, 'iq', ['bad-request']);
     this.outcome(`refused with <bad-request/> (type '${e.type}')`);
     return;
   }
@@ -161,7 +161,7 @@ Then('{role} is refused with <bad-request\\/> or bound to a valid resource other
 Then('{role} is refused with <bad-request\\/> or bound to a resource of at most 1023 bytes', async function (this: XmppWorld, role: string) {
   const a = await bindAnswer(this, role);
   if (a.iq.attr('type') === 'error') {
-    const e = checkStanzaError(a.iq, 'iq', ['bad-request', 'not-allowed']);
+    const e = stanzaError(a.iq, 'iq', ['bad-request', 'not-allowed']);
     this.outcome(`refused with <${e.condition}/> (type '${e.type}')`);
     return;
   }
@@ -185,7 +185,7 @@ Then('{role} is bound to the resource {string}', async function (this: XmppWorld
 Then("if {role} is refused, the error's type is the one 9.3.3 associates with its condition", async function (this: XmppWorld, role: string) {
   const a = await bindAnswer(this, role);
   if (a.iq.attr('type') !== 'error') return notApplicable(this, `the server did not refuse the bind request; it bound ${a.jid ?? '(no JID)'} (7-9 lets it override), so no error type can be checked`);
-  const e = checkStanzaError(a.iq, 'iq', null);
+  const e = stanzaError(a.iq, 'iq', null);
   const want = STANZA_CONDITIONS[e.condition];
   if (want && e.type !== want) failed(`<${e.condition}/> came with type '${e.type}'; 9.3.3 associates type '${want}' with it.\nReceived: ${a.iq}`);
   this.outcome(`<${e.condition}/> with type '${e.type}'`);

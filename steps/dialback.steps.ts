@@ -8,6 +8,8 @@ import { ExpectationFailed, failed, withoutLevel } from '../support/errors.ts';
 import { describe, type InboxEvent } from '../support/peer/stream.ts';
 import { newKey, verifyWithTarget, isStanza, judgeNotHandledOverS2s } from '../support/peer/server.ts';
 import { nextId } from '../support/peer/client.ts';
+import { streamErrorThenClose } from '../support/verdict/stream-error.ts';
+import { nothingArrives } from '../support/verdict/silence.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 const isDb = (e: XmlElement, local: string) => e.local === local && e.ns === NS.dialback;
@@ -46,7 +48,7 @@ Then("the target closes the stream that carried the authoritative answer with {c
   const [v] = await l.awaitVerifications(1);
   const s = l.verificationStream()!;
   try {
-    this.outcome(`the peer's listener answered ${v!.answer} on ${s.label}; then ${await s.expectStreamErrorAndClose(conditions)}`);
+    this.outcome(`the peer's listener answered ${v!.answer} on ${s.label}; then ${await streamErrorThenClose(s, conditions)}`);
   } catch (e) {
     if (e instanceof ExpectationFailed) failed(`after the peer's listener answered ${v!.answer} on ${s.label}: ${withoutLevel(e)}\nAll connections:\n${this.ledger.describe()}`);
     throw e;
@@ -60,7 +62,7 @@ Given("the peer's listener declares the dialback namespace as {string}", async f
 Then("the target closes the stream of its connection to the peer with {conditions}", async function (this: XmppWorld, conditions: string[]) {
   const l = await this.startListener();
   const [s] = await l.awaitConnections(1);
-  this.outcome(`on ${s!.label}: ${await s!.expectStreamErrorAndClose(conditions)}`);
+  this.outcome(`on ${s!.label}: ${await streamErrorThenClose(s!, conditions)}`);
 });
 
 When('{int} peer connections are opened to the target at the same time', async function (this: XmppWorld, n: number) {
@@ -193,12 +195,12 @@ Then("the target declares the peer's connection invalid and closes the stream an
 
 Then("the target closes the peer's stream with {conditions}", async function (this: XmppWorld, conditions: string[]) {
   const s = this.peerStream();
-  this.outcome(await s.expectStreamErrorAndClose(conditions));
+  this.outcome(await streamErrorThenClose(s, conditions));
 });
 
 Then("the target closes the peer's stream with any stream error", async function (this: XmppWorld) {
   const s = this.peerStream();
-  this.outcome(await s.expectStreamErrorAndClose(null));
+  this.outcome(await streamErrorThenClose(s, null));
 });
 
 Then('the recipient receives the message {string} from {string}', async function (this: XmppWorld, id: string, from: string) {
@@ -211,7 +213,7 @@ Then('the recipient receives the message {string} from {string}', async function
 
 Then('the message {string} never reaches the recipient', async function (this: XmppWorld, id: string) {
   const r = this.client('recipient');
-  const proof = await r.stream.expectNothing(true, this.cfg.domain, `no delivery of message '${id}'`);
+  const proof = await nothingArrives(r.stream, true, this.cfg.domain, `no delivery of message '${id}'`);
   this.outcome(`message '${id}' not delivered (proved by ${proof})`);
 });
 
@@ -245,7 +247,7 @@ Then('the target drops the early stanza silently or refuses it with <not-authori
   }
   if (ev.kind !== 'element') failed('the target closed the connection without a stream error (neither 8.3 step 10 nor 4.3)');
   // validated or refused: the early stanza was dropped without an answer; make sure nothing follows
-  await s.expectNothing(false, this.cfg.domain, 'no answer to the early stanza');
+  await nothingArrives(s, false, this.cfg.domain, 'no answer to the early stanza');
   this.outcome(`dropped silently, then ${ev.element}: the reading of 8.3 step 10`);
 });
 

@@ -1,7 +1,7 @@
 // Closed vocabularies as parameter types: a misspelt condition or stage fails when the step runs,
 // naming what is allowed.
 import { defineParameterType } from '@cucumber/cucumber';
-import { STREAM_CONDITIONS } from '../support/peer/stream.ts';
+import { STREAM_CONDITIONS } from '../support/verdict/stream-error.ts';
 import { STAGES, type Stage } from '../support/peer/client.ts';
 
 defineParameterType({

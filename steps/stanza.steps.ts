@@ -9,7 +9,9 @@ import { ATTACH } from '../support/hooks.ts';
 import { defineParameterType } from '@cucumber/cucumber';
 import { Given } from '../support/given.ts';
 import type { XmlElement } from '../support/wire/element.ts';
-import { checkStanzaError, sendInitialPresence, STANZA_CONDITIONS, LANGTAG, type StanzaErrorOutcome } from '../support/peer/stanza.ts';
+import { sendInitialPresence } from '../support/peer/stanza.ts';
+import { stanzaError, STANZA_CONDITIONS, LANGTAG, type StanzaErrorOutcome } from '../support/verdict/stanza-error.ts';
+import { nothingArrives } from '../support/verdict/silence.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 When('the client sends a message to its own full JID', function (this: XmppWorld) {
@@ -47,7 +49,7 @@ Then('the message {string} is not delivered to the recipient', async function (t
   const sender = this.client().stream;
   const settled = await sender.awaitClose(this.cfg.timeouts.quietMs);
   const r = this.client('recipient');
-  const proof = await r.stream.expectNothing(true, this.cfg.domain, `no delivery of message '${id}'`);
+  const proof = await nothingArrives(r.stream, true, this.cfg.domain, `no delivery of message '${id}'`);
   this.attach(`silence proved by ${proof}`, { mediaType: 'text/plain', fileName: ATTACH.silence });
   this.outcome(`message '${id}' not delivered (sender's connection ${settled.tcp === 'open' ? 'still open' : 'closed'}; recipient silence proved by ${proof})`);
 });
@@ -184,14 +186,14 @@ Then("the forged 'from' of {string} does not reach the recipient", async functio
     this.outcome(`delivered with the forged 'from' replaced by ${from}`);
     return;
   }
-  const proof = await r.stream.expectNothing(true, this.cfg.domain, `no delivery of '${id}'`);
+  const proof = await nothingArrives(r.stream, true, this.cfg.domain, `no delivery of '${id}'`);
   this.outcome(`not delivered (recipient silence proved by ${proof}); the sender's stream was ended`);
 });
 
 Then('if the server sent <invalid-from\\/>, it closed the stream and the TCP connection', async function (this: XmppWorld) {
   const s = this.client().stream;
   // the sender's own round-trip: an error caused by the forged stanza arrives before its answer
-  await s.expectNothing(true, this.cfg.domain).catch(() => undefined);
+  await nothingArrives(s, true, this.cfg.domain).catch(() => undefined);
   const err = s.unread().find((e) => e.kind === 'element' && e.element.is('error', NS.stream));
   if (!err) return notApplicable(this, 'the server did not generate an <invalid-from/> stream error (it stamped the sender\'s JID instead), so the closure it would demand cannot be checked');
   const r = await s.awaitCloseAfterError();
@@ -203,7 +205,7 @@ Then('if the server sent <invalid-from\\/>, it closed the stream and the TCP con
 async function expectError(world: XmppWorld, role: string, id: string, allowed: string[] | null, ms?: number): Promise<StanzaErrorOutcome> {
   const s = await world.client(role).stream.expectElement((e) => isStanza(e) && e.attr('id') === id, `an answer to '${id}'`, ms);
   const kind = world.memo.get(`kind:${id}`) as string | undefined;
-  const out = checkStanzaError(s, kind, allowed);
+  const out = stanzaError(s, kind, allowed);
   world.memo.set('error', out);
   world.memo.set('stanza', s);
   return out;
@@ -257,7 +259,7 @@ Then('if {role} receives a stanza error for {string}, it is the error under test
   const s = await errorIfAny(this, role, id);
   if (typeof s === 'string') return notApplicable(this, s);
   try {
-    const e = checkStanzaError(s, this.memo.get(`kind:${id}`) as string | undefined, null);
+    const e = stanzaError(s, this.memo.get(`kind:${id}`) as string | undefined, null);
     this.memo.set('error', e);
     this.outcome(`<${s.local} type='error'> with <${e.condition}/> (type '${e.type}')`);
     return undefined;
@@ -271,7 +273,7 @@ Then('if {role} receives a stanza error for {string}, it is the error under test
 Then('if {role} receives a stanza error for {string}, its <error\\/> has an allowed type and a defined condition', async function (this: XmppWorld, role: string, id: string) {
   const s = await errorIfAny(this, role, id);
   if (typeof s === 'string') return notApplicable(this, s);
-  const e = checkStanzaError(s, this.memo.get(`kind:${id}`) as string | undefined, null);
+  const e = stanzaError(s, this.memo.get(`kind:${id}`) as string | undefined, null);
   this.memo.set('error', e);
   this.outcome(`<${s.local} type='error'> holding <error type='${e.type}'> with <${e.condition} xmlns='${NS.stanzas}'/>`);
   return undefined;
@@ -338,7 +340,7 @@ Then('{role} receives no error in answer to its error stanzas', async function (
 Then('{role} receives an answer to {string}', async function (this: XmppWorld, role: string, id: string) {
   const s = await this.client(role).stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to IQ '${id}'`);
   const type = s.attr('type');
-  if (type === 'error') checkStanzaError(s, 'iq', null);
+  if (type === 'error') stanzaError(s, 'iq', null);
   else if (type !== 'result') failed(`IQ '${id}' was answered with type='${type ?? ''}', not 'result' or 'error' (9.2.3).\nReceived: ${s}`);
   this.memo.set('stanza', s);
   this.outcome(`IQ '${id}' answered with type='${type}'${type === 'error' ? ` (${s.toString().slice(0, 300)})` : ''}`);
@@ -346,7 +348,7 @@ Then('{role} receives an answer to {string}', async function (this: XmppWorld, r
 
 Then('{role} receives no stanza with a condition of {stanzaConditions} for {string}', async function (this: XmppWorld, role: string, banned: string[], id: string) {
   const c = this.client(role);
-  const proof = await c.stream.expectNothing(true, this.cfg.domain, 'the round-trip').catch(() => 'round-trip');
+  const proof = await nothingArrives(c.stream, true, this.cfg.domain, 'the round-trip').catch(() => 'round-trip');
   void proof;
   const answers = c.stream.drain().filter((e) => e.kind === 'element' && e.element.attr('id') === id).map((e) => (e as { element: XmlElement }).element);
   for (const a of answers) {
@@ -501,7 +503,7 @@ Then('if its condition is {stanzaConditions}, its type is the one 9.3.3 associat
 Then('if it is an error with {stanzaConditions}, its type is the one 9.3.3 associates with it', function (this: XmppWorld, conds: string[]) {
   const s = stanzaUnderTest(this);
   if (s.attr('type') !== 'error') return notApplicable(this, `the target processed the request (type='${s.attr('type')}'), so no error type can be checked: ${s}`);
-  const e = checkStanzaError(s, s.local, null);
+  const e = stanzaError(s, s.local, null);
   if (!conds.includes(e.condition)) return notApplicable(this, `the target answered with <${e.condition}/>, not ${conds.map((c) => `<${c}/>`).join(' or ')}: ${s}`);
   const want = STANZA_CONDITIONS[e.condition];
   if (want && e.type !== want) failed(`<${e.condition}/> came with type '${e.type}'; 9.3.3 associates type '${want}' with it.\nReceived: ${s}`);

@@ -9,8 +9,9 @@ import { NS, type XmlElement } from '../support/wire/element.ts';
 import { failed } from '../support/errors.ts';
 import { ATTACH } from '../support/hooks.ts';
 import { nextId, sendHeadersAs } from '../support/peer/client.ts';
-import { LATER_NAMES, STREAM_CONDITIONS } from '../support/peer/stream.ts';
-import { conditionOf, counterPattern, estimatedBits, judgeDefinedCondition, parseStreams, received, settle, versionReading } from '../support/peer/observe.ts';
+import { conditionOf, definedCondition, LATER_NAMES, STREAM_CONDITIONS, streamError, streamErrorThenClose } from '../support/verdict/stream-error.ts';
+import { nothingArrives } from '../support/verdict/silence.ts';
+import { counterPattern, estimatedBits, parseStreams, received, settle, versionReading } from '../support/peer/observe.ts';
 import { notApplicable } from '../support/hooks.ts';
 
 Given('a client connected to the target', async function (this: XmppWorld) {
@@ -133,11 +134,11 @@ Then('the stream features do not offer resource binding', function (this: XmppWo
  * condition named is accepted; the outcome names the one that arrived and how the stream ended.
  */
 Then('the server closes the stream with {conditions}', async function (this: XmppWorld, conditions: string[]) {
-  this.outcome(await this.client().stream.expectStreamErrorAndClose(conditions));
+  this.outcome(await streamErrorThenClose(this.client().stream, conditions));
 });
 
 Then('the server closes the stream with any stream error', async function (this: XmppWorld) {
-  this.outcome(await this.client().stream.expectStreamErrorAndClose(null));
+  this.outcome(await streamErrorThenClose(this.client().stream, null));
 });
 
 Then('the server sent its response stream header before the error', function (this: XmppWorld) {
@@ -166,7 +167,7 @@ Then('the server closes the TCP connection', async function (this: XmppWorld) {
 
 Then('{role} receives nothing', async function (this: XmppWorld, role: string) {
   const c = this.client(role);
-  const proof = await c.stream.expectNothing(c.canRoundTrip, this.cfg.domain);
+  const proof = await nothingArrives(c.stream, c.canRoundTrip, this.cfg.domain);
   this.attach(`silence proved by ${proof}`, { mediaType: 'text/plain', fileName: ATTACH.silence });
   this.outcome(`nothing received (${proof})`);
 });
@@ -250,12 +251,12 @@ Then('the server ignores it or closes the stream with {conditions}', async funct
 
 /** 4.7.2-3 alone: any defined condition passes; the outcome says whether it is the one whose definition fits. */
 Then('the server ignores it or closes the stream with a condition the draft defines, ideally {conditions}', async function (this: XmppWorld, fitting: string[]) {
-  await ignoredOrRefused(this, (e) => judgeDefinedCondition(e, fitting));
+  await ignoredOrRefused(this, (e) => definedCondition(e, fitting));
 });
 
 Then('the server closes the stream with a condition the draft defines, ideally {conditions}', async function (this: XmppWorld, fitting: string[]) {
-  const r = await this.client().stream.expectStreamError(null);
-  const how = judgeDefinedCondition(r.element, fitting);
+  const r = await streamError(this.client().stream, null);
+  const how = definedCondition(r.element, fitting);
   if (!r.streamClosed || r.tcp === 'open') failed(`the target sent ${how} but did not close the stream and the TCP connection (RFC 3920 4.7.1)`);
   this.outcome(`stream error ${how}, </stream:stream>, TCP ${r.tcp}`);
 });

@@ -7,8 +7,10 @@ import type { XmppWorld } from '../support/world.ts';
 import { NS } from '../support/wire/element.ts';
 import { ExpectationFailed, failed } from '../support/errors.ts';
 import { describe } from '../support/peer/stream.ts';
-import { LANGTAG } from '../support/peer/stanza.ts';
-import { conditionOf, settle, declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped } from '../support/peer/observe.ts';
+import { LANGTAG } from '../support/verdict/stanza-error.ts';
+import { conditionOf } from '../support/verdict/stream-error.ts';
+import { nothingArrives } from '../support/verdict/silence.ts';
+import { settle, declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped } from '../support/peer/observe.ts';
 import { ATTACH } from '../support/hooks.ts';
 
 const RULES = [
@@ -46,7 +48,7 @@ Then('everything the server sent {outputRule}', async function (this: XmppWorld,
   for (const c of this.clients.values()) {
     if (c.canRoundTrip && !c.stream.isEnded && !c.stream.transport.isEnded) {
       c.stream.drain();
-      await c.stream.expectNothing(true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
+      await nothingArrives(c.stream, true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
       c.stream.drain();
     }
   }
@@ -142,7 +144,7 @@ Then('the recipient never receives the text {string}', async function (this: Xmp
   await sender.awaitClose(this.cfg.timeouts.quietMs);
   const r = this.client('recipient');
   const before = received(r.stream);
-  await r.stream.expectNothing(true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
+  await nothingArrives(r.stream, true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
   const all = received(r.stream);
   void before;
   const bodies = r.stream
@@ -172,7 +174,7 @@ Then('{role} receives the {word} {string} matching, or nothing:', async function
   const sender = this.client().stream;
   await sender.awaitClose(this.cfg.timeouts.quietMs);
   const r = this.client(role).stream;
-  await r.expectNothing(true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
+  await nothingArrives(r, true, this.cfg.domain, 'the round-trip answer').catch(() => undefined);
   const got = r.drain().find((e) => e.kind === 'element' && e.element.is(kind) && e.element.attr('id') === id);
   if (!got || got.kind !== 'element') {
     this.outcome(`${kind} '${id}' not delivered (sender's connection ${sender.isEnded || sender.transport.isEnded ? 'closed' : 'open'})`);
@@ -276,7 +278,7 @@ Then('nothing connected to the trap listener', async function (this: XmppWorld) 
   const s = this.client().stream;
   const r = await settle(s);
   if (r.kind === 'error') await s.awaitCloseAfterError();
-  await s.expectNothing(false, this.cfg.domain).catch(() => undefined);
+  await nothingArrives(s, false, this.cfg.domain).catch(() => undefined);
   if (trap.connections) failed(`the target connected ${trap.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`);
   this.outcome(`nothing connected to ${trap.address} (the stream: ${r.kind === 'error' ? `stream error <${conditionOf(r.element) ?? '?'}/>` : r.kind}); absence is as strong as the trap's reachability from the target`);
 });

@@ -3,9 +3,9 @@
 // The raw text is the transcript's 'recv' side (SASL payloads are redacted there: harmless
 // for these checks, which look at markup, prefixes, declarations and escaping).
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { ExpectationFailed, failed } from '../errors.ts';
+import { ExpectationFailed } from '../errors.ts';
 import { NS, XmlElement } from '../wire/element.ts';
-import { LATER_NAMES, STREAM_CONDITIONS, type XmppStream } from './stream.ts';
+import type { XmppStream } from './stream.ts';
 
 export type Settled =
   | { kind: 'features'; element: XmlElement }
@@ -42,11 +42,6 @@ export async function settle(s: XmppStream, rtId?: string, ms = s.opts.responseM
     if (s.isEnded || s.transport.isEnded) return { kind: 'closed' };
     return { kind: 'silence' };
   }
-}
-
-/** The defined condition of a stream error (streams-error namespace, not <text/>). */
-export function conditionOf(error: XmlElement): string | undefined {
-  return error.elements().find((c) => c.ns === NS.streams && c.local !== 'text')?.local;
 }
 
 /** Everything the target wrote on this connection, as text (transcript, 'recv' side). */
@@ -284,25 +279,4 @@ export function versionReading(sent: string, answered: string | undefined): { re
   if (a && a[0] === s[0] && a[1] === s[1]) return { reading: 'integer', why: `answered version='${answered}': major ${a[0]}, minor ${a[1]}, the integers sent` };
   if (Number(answered) === Number(sent)) return { reading: 'decimal', why: `answered version='${answered}' for '${sent}': equal as decimal numbers, but minor ${a?.[1] ?? '?'} is not minor ${s[1]}` };
   return { reading: 'cannot-tell', why: `answered version='${answered}', which is neither '${sent}' nor its decimal reading; how the minor number ${s[1]} was read does not show in it` };
-}
-
-/**
- * RFC 3920 4.7.2: a stream error "MUST contain a child element corresponding to one of the
- * defined ... conditions ...; this element MUST be qualified by the
- * 'urn:ietf:params:xml:ns:xmpp-streams' namespace". Any condition 4.7.3 defines passes; the
- * outcome says whether it is one of `fitting` (the conditions whose definitions fit what the
- * suite sent) or another defined one. A later RFC's name, an undefined name, or a condition
- * outside the namespace fails.
- */
-export function judgeDefinedCondition(error: XmlElement, fitting: string[]): string {
-  const cond = conditionOf(error);
-  const list = fitting.map((c) => `<${c}/>`).join(' or ');
-  if (cond && (STREAM_CONDITIONS as readonly string[]).includes(cond)) {
-    return fitting.includes(cond) ? `<${cond}/>, a defined condition whose definition fits this input` : `<${cond}/>, a defined condition (the definition that fits this input best is ${list}; 4.7.2 asks for a defined condition, not a particular one)`;
-  }
-  const later = cond && LATER_NAMES[cond];
-  if (later) failed(`the stream error's condition <${cond}/> is not one the draft defines: it is the name RFC 6120 gave <${later}/> later (RFC 3920 4.7.2: one of the defined conditions of 4.7.3; ${list} would fit this input).\nReceived: ${error}`);
-  const outside = error.elements().filter((c) => c.ns !== NS.streams && (STREAM_CONDITIONS as readonly string[]).includes(c.local));
-  if (outside.length) failed(`the stream error's condition <${outside[0]!.local}/> is not qualified by ${NS.streams} (RFC 3920 4.7.2).\nReceived: ${error}`);
-  failed(`the stream error carries ${cond ? `<${cond}/>, a condition the draft does not define` : 'no condition'} (RFC 3920 4.7.2: one of the defined conditions of 4.7.3; ${list} would fit this input).\nReceived: ${error}`);
 }

@@ -12,8 +12,9 @@
 import { z } from 'zod';
 import { requirements, strength, SECTION_TITLES } from '../requirements.ts';
 import { NS, type XmlElement } from '../wire/element.ts';
-import { STREAM_CONDITIONS, LATER_NAMES, type TimelineEntry } from '../peer/stream.ts';
-import { STANZA_CONDITIONS, CONDITION_REQ } from '../peer/stanza.ts';
+import type { TimelineEntry } from '../peer/stream.ts';
+import { STREAM_CONDITIONS, LATER_NAMES } from '../verdict/stream-error.ts';
+import { STANZA_CONDITIONS, CONDITION_REQ } from '../verdict/stanza-error.ts';
 import type { RequirementResult } from './compliance.ts';
 import { attachmentsNamed } from './attachments.ts';
 

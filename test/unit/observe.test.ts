@@ -1,7 +1,8 @@
 // The checks of support/peer/observe.ts over what a target writes (RFC 3920 4.4, 11.1, 11.4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { counterPattern, declarationPlacement, differences, entityReferences, estimatedBits, judgeDefinedCondition, parseFragment, parseStreams, unescaped, versionReading } from '../../support/peer/observe.ts';
+import { counterPattern, declarationPlacement, differences, entityReferences, estimatedBits, parseFragment, parseStreams, unescaped, versionReading } from '../../support/peer/observe.ts';
+import { definedCondition } from '../../support/verdict/stream-error.ts';
 import { ExpectationFailed } from '../../support/errors.ts';
 
 test('stream ids: a counter is caught, random ids are not', () => {
@@ -59,9 +60,9 @@ test('4.4.1-1: only an echoed version shows how the minor number was read', () =
 test('4.7.2-3: any defined condition passes and says whether it fits; undefined, later or unqualified names fail', () => {
   const err = (inner: string) => parseFragment(`<stream:error xmlns:stream='http://etherx.jabber.org/streams'>${inner}</stream:error>`);
   const S = "xmlns='urn:ietf:params:xml:ns:xmpp-streams'";
-  assert.match(judgeDefinedCondition(err(`<bad-namespace-prefix ${S}/>`), ['bad-namespace-prefix', 'bad-format']), /whose definition fits/);
-  assert.match(judgeDefinedCondition(err(`<invalid-xml ${S}/>`), ['bad-namespace-prefix', 'bad-format']), /a defined condition \(the definition that fits/);
-  assert.throws(() => judgeDefinedCondition(err(`<not-well-formed ${S}/>`), ['xml-not-well-formed']), (e: unknown) => e instanceof ExpectationFailed && /RFC 6120/.test(e.message));
-  assert.throws(() => judgeDefinedCondition(err(`<bad-stream ${S}/>`), ['bad-format']), ExpectationFailed);
-  assert.throws(() => judgeDefinedCondition(err("<invalid-xml xmlns='urn:example:wrong'/>"), ['invalid-xml']), (e: unknown) => e instanceof ExpectationFailed && /not qualified/.test(e.message));
+  assert.match(definedCondition(err(`<bad-namespace-prefix ${S}/>`), ['bad-namespace-prefix', 'bad-format']), /whose definition fits/);
+  assert.match(definedCondition(err(`<invalid-xml ${S}/>`), ['bad-namespace-prefix', 'bad-format']), /a defined condition \(the definition that fits/);
+  assert.throws(() => definedCondition(err(`<not-well-formed ${S}/>`), ['xml-not-well-formed']), (e: unknown) => e instanceof ExpectationFailed && /RFC 6120/.test(e.message));
+  assert.throws(() => definedCondition(err(`<bad-stream ${S}/>`), ['bad-format']), ExpectationFailed);
+  assert.throws(() => definedCondition(err("<invalid-xml xmlns='urn:example:wrong'/>"), ['invalid-xml']), (e: unknown) => e instanceof ExpectationFailed && /not qualified/.test(e.message));
 });

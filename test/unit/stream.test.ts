@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Transport } from '../../support/wire/transport.ts';
 import { XmppStream } from '../../support/peer/stream.ts';
+import { streamError } from '../../support/verdict/stream-error.ts';
+import { nothingArrives } from '../../support/verdict/silence.ts';
 
 const HEADER =
   "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='example.com' id='s1' version='1.0'>";
-const streamError = (condition: string) =>
+const streamErrorXml = (condition: string) =>
   `<stream:error><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>`;
 
 /** A fake server playing `script` on its one connection, and a connected XmppStream. */
@@ -48,12 +50,12 @@ async function rejectsWithExpectationFailed(p: Promise<unknown>, message?: RegEx
 const opts = { timeout: 5000 };
 
 test('expectStreamError: <host-unknown/>, </stream:stream> and TCP closed', opts, async () => {
-  const { stream, cleanup } = await connect((s) => s.end(HEADER + streamError('host-unknown') + '</stream:stream>'));
+  const { stream, cleanup } = await connect((s) => s.end(HEADER + streamErrorXml('host-unknown') + '</stream:stream>'));
   try {
     stream.openStream({ to: 'example.com' });
     const header = await stream.expectHeader();
     assert.equal(header.attr('from'), 'example.com');
-    const outcome = await stream.expectStreamError(['host-unknown', 'host-gone']);
+    const outcome = await streamError(stream, ['host-unknown', 'host-gone']);
     assert.equal(outcome.condition, 'host-unknown');
     assert.equal(outcome.streamClosed, true);
     assert.equal(outcome.tcp, 'closed');
@@ -64,18 +66,18 @@ test('expectStreamError: <host-unknown/>, </stream:stream> and TCP closed', opts
 });
 
 test('expectStreamError: <not-well-formed/> where <xml-not-well-formed/> is expected fails, citing RFC 6120', opts, async () => {
-  const { stream, cleanup } = await connect((s) => s.end(HEADER + streamError('not-well-formed') + '</stream:stream>'));
+  const { stream, cleanup } = await connect((s) => s.end(HEADER + streamErrorXml('not-well-formed') + '</stream:stream>'));
   try {
-    await rejectsWithExpectationFailed(stream.expectStreamError(['xml-not-well-formed']), /RFC 6120/);
+    await rejectsWithExpectationFailed(streamError(stream, ['xml-not-well-formed']), /RFC 6120/);
   } finally {
     await cleanup();
   }
 });
 
 test('expectStreamError: another condition fails and names what was sent', opts, async () => {
-  const { stream, cleanup } = await connect((s) => s.end(HEADER + streamError('policy-violation') + '</stream:stream>'));
+  const { stream, cleanup } = await connect((s) => s.end(HEADER + streamErrorXml('policy-violation') + '</stream:stream>'));
   try {
-    await rejectsWithExpectationFailed(stream.expectStreamError(['host-unknown']), /policy-violation/);
+    await rejectsWithExpectationFailed(streamError(stream, ['host-unknown']), /policy-violation/);
   } finally {
     await cleanup();
   }
@@ -95,7 +97,7 @@ test("expectNothing(false) on silence: 'quiet-window'", opts, async () => {
   const { stream, cleanup } = await connect((s) => s.write(HEADER));
   try {
     await stream.expectHeader();
-    assert.equal(await stream.expectNothing(false, 'example.com'), 'quiet-window');
+    assert.equal(await nothingArrives(stream, false, 'example.com'), 'quiet-window');
     assert.match(stream.transcript.render(), /quiet window of 100 ms/);
   } finally {
     await cleanup();
@@ -107,7 +109,7 @@ test('expectNothing(false) fails when a stanza is already waiting', opts, async 
   try {
     // the marker comes after the message: once it is consumed, the message is in the inbox
     await stream.expectElement((e) => e.attr('id') === 'marker', 'the marker');
-    await rejectsWithExpectationFailed(stream.expectNothing(false, 'example.com'), /<message id='m1'\/>/);
+    await rejectsWithExpectationFailed(nothingArrives(stream, false, 'example.com'), /<message id='m1'\/>/);
   } finally {
     await cleanup();
   }
@@ -121,7 +123,7 @@ test('expectNothing(false) fails when the server sends a stanza during the windo
   try {
     await stream.expectHeader();
     stream.sendRaw('<presence/>');
-    await rejectsWithExpectationFailed(stream.expectNothing(false, 'example.com', 'no answer'), /no answer/);
+    await rejectsWithExpectationFailed(nothingArrives(stream, false, 'example.com', 'no answer'), /no answer/);
   } finally {
     await cleanup();
   }
@@ -138,7 +140,7 @@ test(
     try {
       await stream.expectHeader();
       stream.sendRaw('<presence/>');
-      await rejectsWithExpectationFailed(stream.expectNothing(false, 'example.com'), /<message id='m3'\/>/);
+      await rejectsWithExpectationFailed(nothingArrives(stream, false, 'example.com'), /<message id='m3'\/>/);
     } finally {
       await cleanup();
     }
@@ -154,7 +156,7 @@ test('a connection reset by the server is reported, never a crash', opts, async 
     assert.ok(closed.tcp === 'reset' || closed.tcp === 'closed', closed.tcp);
     assert.equal(closed.streamClosed, false);
     await rejectsWithExpectationFailed(stream.expectHeader(), /connection ended first/);
-    await rejectsWithExpectationFailed(stream.expectStreamError(['host-unknown']));
+    await rejectsWithExpectationFailed(streamError(stream, ['host-unknown']));
     assert.match(stream.transcript.render(), /TCP connection (reset|closed)/);
   } finally {
     await cleanup();
@@ -163,10 +165,10 @@ test('a connection reset by the server is reported, never a crash', opts, async 
 
 test('a reset after a stream error: the outcome says reset or closed', opts, async () => {
   const { stream, cleanup } = await connect((s) => {
-    s.write(HEADER + streamError('host-unknown'), () => setImmediate(() => s.resetAndDestroy()));
+    s.write(HEADER + streamErrorXml('host-unknown'), () => setImmediate(() => s.resetAndDestroy()));
   });
   try {
-    const outcome = await stream.expectStreamError(['host-unknown']);
+    const outcome = await streamError(stream, ['host-unknown']);
     assert.equal(outcome.condition, 'host-unknown');
     assert.ok(outcome.tcp === 'reset' || outcome.tcp === 'closed', outcome.tcp);
   } finally {
