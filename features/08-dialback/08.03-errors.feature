@@ -286,15 +286,22 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
     Scenario: an error during dialback negotiation ends the stream and the TCP connection
       "Any error that occurs during dialback negotiation MUST be considered a stream error,
       resulting in termination of the stream and of the underlying TCP connection." Any
-      condition is accepted here; the scenarios above decide which one the draft names.
-      Reading: The general rule is decided on the key of core-8.3-8 (a 'to' the target does not
-      serve): any stream error that ends the stream and the TCP connection passes, and
-      core-8.3-8 decides the condition. A target that reports the error inside dialback (a
-      XEP-0220 type='error' element), or treats nothing as an error, fails the general rule as
-      well as the instance that names the condition.
+      condition is accepted here; the scenarios above decide the conditions the draft names,
+      each on its own key. The key here is one the peer cannot have meant: a `<db:result/>`
+      without 'from'.
+      Reading: The general rule is decided on an error that no other sentence of 8.3 names a
+      condition for: a `<db:result/>` key without the 'from' that names the originating domain
+      (8.3 step 4 sends it `to='Receiving Server' from='Originating Server'`). Any stream error
+      that ends the stream and the TCP connection passes. A target that reports the error inside
+      dialback (a XEP-0220 type='error' element) or ignores the request fails. The instances that
+      name a condition (core-8.3-8 for a 'to' the target does not serve, and the others of 8.3)
+      are decided on their own keys, so no one answer is charged to both.
       Given the peer's listener serves its domains
       When the peer opens a stream to the target's s2s port
-      And the peer asks the target to validate "{peer-domain}" for "no-such-host.invalid"
+      And the peer sends over its connection:
+        """
+        <db:result to='{domain}'>0123456789abcdef0123456789abcdef</db:result>
+        """
       Then the target closes the peer's stream with any stream error
 
     @req:core-9.1.2-10 @MUST @s2s
