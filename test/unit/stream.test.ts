@@ -93,7 +93,7 @@ test('expect() on a silent server fails with ExpectationFailed', opts, async () 
   }
 });
 
-test("expectNothing(false) on silence: 'quiet-window'", opts, async () => {
+test("nothingArrives(false) on silence: 'quiet-window'", opts, async () => {
   const { stream, cleanup } = await connect((s) => s.write(HEADER));
   try {
     await stream.expectHeader();
@@ -104,7 +104,7 @@ test("expectNothing(false) on silence: 'quiet-window'", opts, async () => {
   }
 });
 
-test('expectNothing(false) fails when a stanza is already waiting', opts, async () => {
+test('nothingArrives(false) fails when a stanza is already waiting', opts, async () => {
   const { stream, cleanup } = await connect((s) => s.write(HEADER + "<message id='m1'/><iq type='result' id='marker'/>"));
   try {
     // the marker comes after the message: once it is consumed, the message is in the inbox
@@ -115,7 +115,7 @@ test('expectNothing(false) fails when a stanza is already waiting', opts, async 
   }
 });
 
-test('expectNothing(false) fails when the server sends a stanza during the window', opts, async () => {
+test('nothingArrives(false) fails when the server sends a stanza during the window', opts, async () => {
   const { stream, cleanup } = await connect((s) => {
     s.write(HEADER);
     s.on('data', () => s.write("<message id='m2'><body>unexpected</body></message>"));
@@ -130,7 +130,7 @@ test('expectNothing(false) fails when the server sends a stanza during the windo
 });
 
 test(
-  'expectNothing(false): the failure message shows the stanza that arrived during the window',
+  'nothingArrives(false): the failure message shows the stanza that arrived during the window',
   opts,
   async () => {
     const { stream, cleanup } = await connect((s) => {
