@@ -5,7 +5,8 @@ import { el, NS, XmlElement } from '../wire/element.ts';
 import { XmppStream } from './stream.ts';
 import { plain, scramSha1, b64, unb64, type Mechanism } from './sasl.ts';
 import type { Account, Config } from '../config.ts';
-import { failed, Undecided } from '../errors.ts';
+import { Undecided } from '../errors.ts';
+import { violated } from '../verdict/judge.ts';
 import fs from 'node:fs';
 
 export const STAGES = ['connected', 'header', 'features', 'tls', 'sasl', 'bind', 'session'] as const;
@@ -85,7 +86,7 @@ export class Client implements ClientState {
   async starttls(): Promise<void> {
     const offered = this.features?.child('starttls', NS.tls);
     if (!offered) {
-      if (this.cfg.tls.policy !== 'none') failed(`the target does not offer STARTTLS, but tls.policy is '${this.cfg.tls.policy}'.\nFeatures: ${this.features}`);
+      if (this.cfg.tls.policy !== 'none') violated({ summary: `the target does not offer STARTTLS, but tls.policy is '${this.cfg.tls.policy}'`, accepted: ['<starttls/> among the stream features'], actual: `${this.features}`, where: this.stream.where() });
       this.stage = 'tls';
       return;
     }
@@ -95,7 +96,7 @@ export class Client implements ClientState {
     }
     this.stream.send(el('starttls', { xmlns: NS.tls }));
     const answer = await this.stream.expectElement((e) => e.ns === NS.tls, '<proceed/> or <failure/> in the TLS namespace');
-    if (!answer.is('proceed')) failed(`STARTTLS was refused: ${answer}`);
+    if (!answer.is('proceed')) violated({ summary: 'STARTTLS was refused', accepted: ['<proceed/>'], actual: answer.toString(), where: this.stream.where() });
     await this.stream.startTls({
       servername: this.cfg.domain,
       allowSelfSigned: this.cfg.tls.allowSelfSigned,
@@ -146,7 +147,7 @@ export class Client implements ClientState {
     );
     const answer = await this.stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to the bind request ${id}`);
     const jid = answer.child('bind', NS.bind)?.child('jid', NS.bind)?.text().trim();
-    if (answer.attr('type') !== 'result' || !jid) failed(`resource binding failed: ${answer}`);
+    if (answer.attr('type') !== 'result' || !jid) violated({ summary: 'resource binding failed', accepted: ["an IQ of type 'result' holding <bind><jid/></bind>"], actual: answer.toString(), where: this.stream.where() });
     this.jid = jid;
     this.stage = 'bind';
     return jid;

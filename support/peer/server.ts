@@ -12,7 +12,8 @@ import { Transport } from '../wire/transport.ts';
 import { el, NS, type XmlElement } from '../wire/element.ts';
 import { TIMER_NOTE, XmppStream, type InboxEvent } from './stream.ts';
 import type { Config } from '../config.ts';
-import { failed, TargetUnreachable } from '../errors.ts';
+import { TargetUnreachable } from '../errors.ts';
+import { violated } from '../verdict/judge.ts';
 
 export type Initiator = 'peer' | 'target';
 
@@ -155,13 +156,13 @@ export class PeerListener {
 
   /** Wait, bounded, until the receiving role has decided `n` of the target's validation requests. */
   async awaitValidations(n: number, ms = this.o.cfg.timeouts.responseMs * 2): Promise<PeerListener['validations']> {
-    await this.until(() => this.validations.length >= n, ms, () => `expected the target to ask the peer's listener to validate its own connection (<db:result/>) within ${ms} ms; it did not.\n${this.o.ledger.describe()}`);
+    await this.until(() => this.validations.length >= n, ms, `the target asks the peer's listener to validate its own connection (<db:result/>, 8.3 step 4)`, () => this.o.ledger.describe());
     return this.validations;
   }
 
-  /** Bounded wait until `done()`, re-checked whenever a connection arrives or a validation is decided. */
-  private async until(done: () => boolean, ms: number, why: () => string): Promise<void> {
-    if (!(await waitUntil(() => (done() ? true : undefined), this.waiters, ms))) failed(why());
+  /** Bounded wait until `done()`, re-checked whenever a connection arrives or a validation is decided; `expected` is the outcome waited for. */
+  private async until(done: () => boolean, ms: number, expected: string, actual: () => string): Promise<void> {
+    if (!(await waitUntil(() => (done() ? true : undefined), this.waiters, ms))) violated({ summary: `expected within ${ms} ms: ${expected}; it did not happen`, accepted: [expected], actual: actual() });
   }
 
   /** <db:verify/> requests the authoritative role answered, with the answer given */
@@ -169,7 +170,7 @@ export class PeerListener {
 
   /** Wait, bounded, until the authoritative role has answered `n` of the target's <db:verify/> requests. */
   async awaitVerifications(n: number, ms = this.o.cfg.timeouts.responseMs * 2): Promise<PeerListener['verifications']> {
-    await this.until(() => this.verifications.length >= n, ms, () => `expected the target, as receiving server, to ask the peer's listener to verify the key (<db:verify/>, 8.3 step 8) within ${ms} ms; it did not.\n${this.o.ledger.describe()}`);
+    await this.until(() => this.verifications.length >= n, ms, `the target, as receiving server, asks the peer's listener to verify the key (<db:verify/>, 8.3 step 8)`, () => this.o.ledger.describe());
     return this.verifications;
   }
 
@@ -182,7 +183,7 @@ export class PeerListener {
   /** Wait, bounded, until the target has opened `n` connections to the listener. */
   async awaitConnections(n: number, ms = this.o.cfg.timeouts.responseMs): Promise<XmppStream[]> {
     const { host, port } = this.o.cfg.peer.listen;
-    await this.until(() => this.accepted.length >= n, ms, () => `expected the target to open ${n} connection(s) to the peer's listener ${host}:${port} within ${ms} ms; it opened ${this.accepted.length}`);
+    await this.until(() => this.accepted.length >= n, ms, `the target opens ${n} connection(s) to the peer's listener ${host}:${port}`, () => `${this.accepted.length} connection(s) opened`);
     return this.accepted;
   }
 
@@ -299,7 +300,12 @@ export async function judgeNotHandledOverS2s(o: { ledger: Ledger; stream: XmppSt
   const settled = await o.ledger.until(() => answerTo(o.stanzaId) ?? streamError() ?? answerTo(rt) ?? (ended() ? 'ended' : undefined), o.ms);
   const answer = answerTo(o.stanzaId);
   if (answer?.stanza.attr('type') === 'result') {
-    failed(`the target handled the stanza '${o.stanzaId}', which had no 'to', as addressed to itself: it answered ${answer.stanza} over ${answer.label}. Stanzas from other servers MUST possess a 'to' (RFC 3920 10.1, 9.1.1); processing a stanza without 'to' on behalf of its sender applies only to a registered entity such as a client.\n${o.ledger.describe()}`);
+    violated({
+      summary: `the target handled the stanza '${o.stanzaId}', which had no 'to', as addressed to itself. Stanzas from other servers MUST possess a 'to' (RFC 3920 10.1, 9.1.1); processing a stanza without 'to' on behalf of its sender applies only to a registered entity such as a client`,
+      accepted: ['no answer to it before the round-trip ping is answered', 'a stanza error', 'a stream error, or the connection closed'],
+      actual: `${answer.stanza} over ${answer.label}\n${o.ledger.describe()}`,
+      where: `${answer.label}.xmpp.txt`,
+    });
   }
   if (answer) {
     const cond = answer.stanza.child('error')?.elements().find((c) => c.ns === NS.stanzas)?.local;
