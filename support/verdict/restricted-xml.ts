@@ -130,7 +130,7 @@ export async function outputFollows(world: XmppWorld, rule: Rule): Promise<void>
   }
   if (problems.length) {
     violated({
-      summary: `everything the server sends ${rule} (RFC 3920 11); it did not`,
+      summary: `everything the server sends ${rule}; it did not (the section is the requirement's, below)`,
       accepted: [`everything the server sent on the scenario's ${world.streams.length} connection(s) ${rule}`],
       actual: problems.slice(0, 12).join('\n  '),
       where: where.join('; '),
