@@ -16,6 +16,9 @@ const conds = (cs: string[]) => cs.map((c) => `<${c}/>`).join(' or ');
 /** The value of an attribute as the report names it: `name='v'`, or `no 'name'`. */
 const attrText = (name: string, v: string | undefined) => (v === undefined ? `no '${name}'` : `${name}='${v}'`);
 
+/** A stream header as it arrived on the wire: an opening tag (the parsed element prints self-closed). */
+const tagOf = (h: XmlElement) => h.toString().replace(/\/>$/, '>');
+
 /** Where, for a verdict over every connection of the scenario: their transcripts. */
 const everyWhere = (world: XmppWorld) => `the transcripts ${world.streams.map((s) => `${s.label}.xmpp.txt`).join(', ')}`;
 
@@ -40,7 +43,7 @@ async function awaitHeader(world: XmppWorld, role = 'client'): Promise<XmlElemen
 export async function responseHeader(world: XmppWorld): Promise<void> {
   const s = world.client().stream;
   const h = await s.expectHeader();
-  const tag = h.toString().replace(/\/>$/, '>');
+  const tag = tagOf(h);
   if (!h.is('stream', NS.stream)) violated({ summary: `the response stream header is <${h.name}> in namespace '${h.ns}', not <stream> in ${NS.stream} (RFC 3920 4.4)`, accepted: [`a <stream> header qualified by ${NS.stream}`], actual: tag, where: s.where() });
   world.outcome(`response header: ${tag}`);
 }
@@ -48,7 +51,7 @@ export async function responseHeader(world: XmppWorld): Promise<void> {
 /** RFC 3920 4.4: the response stream header carries the attribute `name`, not empty. */
 export function headerCarries(world: XmppWorld, name: string): void {
   const v = header(world).attr(name);
-  if (v === undefined || v === '') violated({ summary: `the response stream header has no '${name}' attribute (or an empty one)`, accepted: [`a non-empty '${name}' attribute on the response stream header`], actual: header(world).toString(), where: world.client().stream.where() });
+  if (v === undefined || v === '') violated({ summary: `the response stream header has no '${name}' attribute (or an empty one)`, accepted: [`a non-empty '${name}' attribute on the response stream header`], actual: tagOf(header(world)), where: world.client().stream.where() });
   world.outcome(`${name}='${v}'`);
 }
 
@@ -56,7 +59,7 @@ export function headerCarries(world: XmppWorld, name: string): void {
 export function headerNamesDomain(world: XmppWorld, name: string): void {
   const h = header(world);
   const v = h.attr(name);
-  if (v?.toLowerCase() !== world.cfg.domain.toLowerCase()) violated({ summary: `the response stream header has ${attrText(name, v)}, not ${name}='${world.cfg.domain}'`, accepted: [`${name}='${world.cfg.domain}' on the response stream header`], actual: h.toString(), where: world.client().stream.where() });
+  if (v?.toLowerCase() !== world.cfg.domain.toLowerCase()) violated({ summary: `the response stream header has ${attrText(name, v)}, not ${name}='${world.cfg.domain}'`, accepted: [`${name}='${world.cfg.domain}' on the response stream header`], actual: tagOf(h), where: world.client().stream.where() });
   world.outcome(`${name}='${v}'`);
 }
 
@@ -64,7 +67,7 @@ export function headerNamesDomain(world: XmppWorld, name: string): void {
 export function headerVersion(world: XmppWorld, version: string): void {
   const h = header(world);
   const v = h.attr('version');
-  if (v !== version) violated({ summary: `the response stream header has ${v === undefined ? 'no version' : `version='${v}'`}, not version='${version}'`, accepted: [`version='${version}' on the response stream header`], actual: h.toString(), where: world.client().stream.where() });
+  if (v !== version) violated({ summary: `the response stream header has ${v === undefined ? 'no version' : `version='${v}'`}, not version='${version}'`, accepted: [`version='${version}' on the response stream header`], actual: tagOf(h), where: world.client().stream.where() });
   world.outcome(`version='${v}'`);
 }
 
@@ -72,7 +75,7 @@ export function headerVersion(world: XmppWorld, version: string): void {
 export function headerLacks(world: XmppWorld, name: string): void {
   const h = header(world);
   const v = h.attr(name);
-  if (v !== undefined) violated({ summary: `the response stream header carries ${name}='${v}', which the text says it SHOULD NOT`, accepted: [`no '${name}' attribute`], actual: h.toString(), where: world.client().stream.where() });
+  if (v !== undefined) violated({ summary: `the response stream header carries ${name}='${v}', which the text says it SHOULD NOT`, accepted: [`no '${name}' attribute`], actual: tagOf(h), where: world.client().stream.where() });
   world.outcome(`no '${name}' attribute`);
 }
 
@@ -83,8 +86,8 @@ export function headerNamespaces(world: XmppWorld, ns: string): void {
   const defaultDecl = h.attr('xmlns');
   const accepted = [`a prefix declared for ${NS.stream} and xmlns='${ns}' on the response stream header`];
   const where = world.client().stream.where();
-  if (!streamsDecl) violated({ summary: `the response stream header declares no prefix for ${NS.stream}`, accepted, actual: h.toString(), where });
-  if (defaultDecl !== ns) violated({ summary: `the response stream header's default namespace is ${defaultDecl === undefined ? 'not declared' : `'${defaultDecl}'`}, expected '${ns}'`, accepted, actual: h.toString(), where });
+  if (!streamsDecl) violated({ summary: `the response stream header declares no prefix for ${NS.stream}`, accepted, actual: tagOf(h), where });
+  if (defaultDecl !== ns) violated({ summary: `the response stream header's default namespace is ${defaultDecl === undefined ? 'not declared' : `'${defaultDecl}'`}, expected '${ns}'`, accepted, actual: tagOf(h), where });
   world.outcome(`${streamsDecl[0]}='${NS.stream}', xmlns='${defaultDecl}'`);
 }
 
@@ -117,7 +120,7 @@ export function headerFromIsAuthoritative(world: XmppWorld): void {
   const s = world.client().stream;
   const from = s.header?.attr('from');
   const accepted = [`from='${world.cfg.domain}', the server's authoritative hostname, on the response stream header`];
-  const actual = s.header?.toString() ?? 'no response stream header';
+  const actual = s.header ? tagOf(s.header) : 'no response stream header';
   if (from === undefined || from === '') violated({ summary: `the response stream header carries no 'from'; the server's authoritative hostname is '${world.cfg.domain}'`, accepted, actual, where: s.where() });
   if (from.toLowerCase() !== world.cfg.domain.toLowerCase()) violated({ summary: `the response stream header carries from='${from}', not the server's authoritative hostname '${world.cfg.domain}'`, accepted, actual, where: s.where() });
   world.outcome(`from='${from}'`);
@@ -149,7 +152,7 @@ export function everyHeaderNamesDomain(world: XmppWorld, name: string): void {
 export async function headerIgnoresClientValue(world: XmppWorld, name: string, value: string): Promise<void> {
   const h = await awaitHeader(world);
   const v = h.attr(name);
-  if (v === value) violated({ summary: `the response stream header carries ${name}='${v}', the value the client sent; it SHOULD have been ignored`, accepted: [`no '${name}'`, `a '${name}' other than '${value}'`], actual: h.toString(), where: world.client().stream.where() });
+  if (v === value) violated({ summary: `the response stream header carries ${name}='${v}', the value the client sent; it SHOULD have been ignored`, accepted: [`no '${name}'`, `a '${name}' other than '${value}'`], actual: tagOf(h), where: world.client().stream.where() });
   world.outcome(v === undefined ? `no '${name}'` : `${name}='${v}'`);
 }
 
@@ -159,7 +162,7 @@ export async function headerIsValueOrAbsent(world: XmppWorld, name: string, valu
   const v = h.attr(name);
   if (v !== undefined && v !== value) {
     const later = name === 'xml:lang' ? ' (RFC 6120 4.7.4 later lets a server answer its own language when it does not support the client\'s; this draft says SHOULD remember the client\'s)' : '';
-    violated({ summary: `the response stream header carries ${name}='${v}'${later}`, accepted: [`no '${name}' on the response header`, `${name}='${value}'`], actual: h.toString(), where: world.client().stream.where() });
+    violated({ summary: `the response stream header carries ${name}='${v}'${later}`, accepted: [`no '${name}' on the response header`, `${name}='${value}'`], actual: tagOf(h), where: world.client().stream.where() });
   }
   world.outcome(v === undefined ? `no '${name}' on the response header` : `${name}='${v}'`);
 }
@@ -183,7 +186,7 @@ export async function versionOrRefusal(world: XmppWorld, version: string, condit
     return;
   }
   const v = h.attr('version');
-  if (v !== version) violated({ summary: `the response stream header carries ${v === undefined ? 'no version' : `version='${v}'`}, not version='${version}' (the lower of the two versions), and no stream error ${conds(conditions)}`, accepted, actual: h.toString(), where: s.where() });
+  if (v !== version) violated({ summary: `the response stream header carries ${v === undefined ? 'no version' : `version='${v}'`}, not version='${version}' (the lower of the two versions), and no stream error ${conds(conditions)}`, accepted, actual: tagOf(h), where: s.where() });
   world.outcome(`answered with version='${v}' (4.4.1, the lower version)`);
 }
 
@@ -202,7 +205,7 @@ export async function versionWithOrWithoutFeaturesOrRefusal(world: XmppWorld, ve
     return;
   }
   const v = h.attr('version');
-  if (v !== version) violated({ summary: `the response stream header carries ${v === undefined ? 'no version' : `version='${v}'`}, not version='${version}' (the lower of the two versions, major and minor compared as integers), and no stream error ${conds(conditions)}`, accepted: [`answered with version='${version}' (4.4.1, the lower version), with or without stream features`, ...conditions.map((c) => `refused with <${c}/> (4.7.3)`)], actual: h.toString(), where: s.where() });
+  if (v !== version) violated({ summary: `the response stream header carries ${v === undefined ? 'no version' : `version='${v}'`}, not version='${version}' (the lower of the two versions, major and minor compared as integers), and no stream error ${conds(conditions)}`, accepted: [`answered with version='${version}' (4.4.1, the lower version), with or without stream features`, ...conditions.map((c) => `refused with <${c}/> (4.7.3)`)], actual: tagOf(h), where: s.where() });
   world.outcome(`answered with version='${v}' (4.4.1, the lower version)${r.kind === 'features' ? ', with stream features' : ''}`);
 }
 
@@ -220,7 +223,7 @@ export async function minorReadAsInteger(world: XmppWorld, sent: string): Promis
     return notApplicable(world, `the target refused version '${sent}' with <${conditionOf(r.element) ?? 'no defined condition'}/>: a refusal does not show how the minor number was read (whether it may refuse is core-4.4.1-5's verdict)`);
   }
   const v = versionReading(sent, h.attr('version'));
-  if (v.reading === 'decimal') violated({ summary: `the target read version '${sent}' as a decimal number, not as separate integers: ${v.why}`, accepted: [`the minor number of '${sent}' read as an integer`], actual: h.toString(), where: s.where() });
+  if (v.reading === 'decimal') violated({ summary: `the target read version '${sent}' as a decimal number, not as separate integers: ${v.why}`, accepted: [`the minor number of '${sent}' read as an integer`], actual: tagOf(h), where: s.where() });
   if (v.reading === 'cannot-tell') return notApplicable(world, `${v.why}; a decimal and an integer reading of '${sent}' both lie below the target's own 1.0, so only an echo of the version sent could tell them apart (whether the lower version was chosen is core-4.4.1-5's verdict)`);
   world.outcome(`read as separate integers: ${v.why}`);
   return undefined;
@@ -307,7 +310,7 @@ export async function notServed(world: XmppWorld): Promise<void> {
   const s = world.client().stream;
   const r = await settle(s);
   const accepted = ['not served: a stream error (any condition), then the end of the stream', 'not served: the connection was closed', `not served: nothing within ${world.cfg.timeouts.responseMs} ms`];
-  if (r.kind === 'features') violated({ summary: 'the target served the stream: it sent stream features', accepted, actual: `${r.element} under the header ${s.header ?? '(none)'}`, where: s.where() });
+  if (r.kind === 'features') violated({ summary: 'the target served the stream: it sent stream features', accepted, actual: `${r.element} under the header ${s.header ? tagOf(s.header) : '(none)'}`, where: s.where() });
   if (r.kind === 'error') {
     const after = await s.awaitCloseAfterError();
     world.outcome(`not served: stream error <${conditionOf(r.element) ?? 'no defined condition'}/>${after.streamClosed ? ', </stream:stream>' : ''}, TCP ${after.tcp}`);
@@ -431,7 +434,7 @@ export async function defaultNamespaceOrRefusal(world: XmppWorld, ns: string): P
   const h = s.header;
   const accepted = [`served in '${ns}'`, 'refused with a stream error', 'refused: the connection was closed', 'refused: no features within the response timeout'];
   if (r.kind === 'features') {
-    if (h?.attr('xmlns') !== ns) violated({ summary: `the initial stream is qualified by '${ns}'; the target served it with a response stream whose default namespace is '${h?.attr('xmlns') ?? ''}' (RFC 3920 11.2.2: the same for both streams)`, accepted, actual: h?.toString() ?? 'no response stream header', where: s.where() });
+    if (h?.attr('xmlns') !== ns) violated({ summary: `the initial stream is qualified by '${ns}'; the target served it with a response stream whose default namespace is '${h?.attr('xmlns') ?? ''}' (RFC 3920 11.2.2: the same for both streams)`, accepted, actual: h ? tagOf(h) : 'no response stream header', where: s.where() });
     world.outcome(`served in '${ns}'`);
     return;
   }
@@ -456,7 +459,7 @@ export async function refusalHeaderFromIsAuthoritative(world: XmppWorld): Promis
   const refused = cond ? `<${cond}/>` : r.kind;
   const accepted = [`refused under a response header with from='${world.cfg.domain}', the server's authoritative hostname`];
   if (!h) violated({ summary: `the target refused the stream (${refused}) without sending a response header`, accepted, actual: `no response stream header; ${r.kind === 'error' ? r.element.toString() : r.kind}`, where: s.where() });
-  if (from?.toLowerCase() !== world.cfg.domain.toLowerCase()) violated({ summary: `the target refused the stream (${refused}) under a header ${from === undefined ? "without 'from'" : `with from='${from}'`}; the server's authoritative hostname is '${world.cfg.domain}' (RFC 3920 4.7.1)`, accepted, actual: h.toString(), where: s.where() });
+  if (from?.toLowerCase() !== world.cfg.domain.toLowerCase()) violated({ summary: `the target refused the stream (${refused}) under a header ${from === undefined ? "without 'from'" : `with from='${from}'`}; the server's authoritative hostname is '${world.cfg.domain}' (RFC 3920 4.7.1)`, accepted, actual: tagOf(h), where: s.where() });
   world.outcome(`refused (${refused}) under a header with from='${from}'`);
   return undefined;
 }
