@@ -10,6 +10,7 @@ import { counterPattern, estimatedBits, parseStreams, received, settle, versionR
 import { conditionOf, definedCondition, LATER_NAMES, STREAM_CONDITIONS, streamError } from './stream-error.ts';
 import { nothingArrives } from './silence.ts';
 import { violated } from './judge.ts';
+import { Undecided } from '../errors.ts';
 
 const conds = (cs: string[]) => cs.map((c) => `<${c}/>`).join(' or ');
 
@@ -452,6 +453,8 @@ export async function refusalHeaderFromIsAuthoritative(world: XmppWorld): Promis
   const s = world.client().stream;
   const r = await settle(s);
   if (r.kind === 'features') return notApplicable(world, "the target served the stream without 'to' (no set-up error occurred)");
+  // neither served nor refused within the bound: no termination happened whose header could be judged
+  if (r.kind === 'silence') throw new Undecided(`the target neither served nor refused the stream within ${s.opts.responseMs} ms, so no refusal's header can be judged`);
   const h = s.header;
   const cond = r.kind === 'error' ? conditionOf(r.element) : undefined;
   if (r.kind === 'error') await s.awaitCloseAfterError();
