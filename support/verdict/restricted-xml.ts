@@ -12,7 +12,7 @@ import { settle, declarationPlacement, differences, entityReferences, parseFragm
 import { ATTACH } from '../hooks.ts';
 import { LANGTAG } from './stanza-error.ts';
 import { conditionOf } from './stream-error.ts';
-import { nothingArrives } from './silence.ts';
+import { nothingArrives, settleByRoundTrip } from './silence.ts';
 import { violated } from './judge.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ export async function outputFollows(world: XmppWorld, rule: Rule): Promise<void>
   for (const c of world.clients.values()) {
     if (c.canRoundTrip && !c.stream.isEnded && !c.stream.transport.isEnded) {
       c.stream.drain();
-      await nothingArrives(c.stream, true, world.cfg.domain, 'the round-trip answer').catch(() => undefined);
+      await settleByRoundTrip(c.stream, world.cfg.domain);
       c.stream.drain();
     }
   }
@@ -152,7 +152,7 @@ export async function neverReceivesText(world: XmppWorld, needle: string): Promi
   const sender = world.client().stream;
   await sender.awaitClose(world.cfg.timeouts.quietMs);
   const r = world.client('recipient');
-  await nothingArrives(r.stream, true, world.cfg.domain, 'the round-trip answer').catch(() => undefined);
+  await settleByRoundTrip(r.stream, world.cfg.domain);
   const all = received(r.stream);
   const bodies = r.stream
     .drain()
@@ -197,7 +197,7 @@ export async function receivesMatchingOrNothing(world: XmppWorld, role: string, 
   const sender = world.client().stream;
   await sender.awaitClose(world.cfg.timeouts.quietMs);
   const r = world.client(role).stream;
-  await nothingArrives(r, true, world.cfg.domain, 'the round-trip answer').catch(() => undefined);
+  await settleByRoundTrip(r, world.cfg.domain);
   const got = r.drain().find((e) => e.kind === 'element' && e.element.is(kind) && e.element.attr('id') === id);
   if (!got || got.kind !== 'element') {
     world.outcome(`${kind} '${id}' not delivered (sender's connection ${senderState(sender)})`);

@@ -1,7 +1,8 @@
 // "The target sends nothing": proved by a round-trip where the stream allows one, else by the
 // configured quiet window; the outcome names which proof was used.
 import { describe, XmppStream, type InboxEvent } from '../peer/stream.ts';
-import { ExpectationFailed } from '../errors.ts';
+import { ExpectationFailed, Undecided } from '../errors.ts';
+import { NS } from '../wire/element.ts';
 import { violated } from './judge.ts';
 
 export type SilenceProof = 'round-trip' | 'quiet-window';
@@ -38,4 +39,24 @@ export async function nothingArrives(s: XmppStream, canRoundTrip: boolean, to: s
     throw e;
   }
   violated({ summary: `during the quiet window of ${s.opts.quietMs} ms the target sent something where the text allows ${what}`, accepted, actual: s.unread().filter(arrived).map(describe).join('\n  ') || 'an event', where: s.where() });
+}
+
+/**
+ * Settle what the target did with earlier input: an IQ ping to `to` on an authenticated stream,
+ * whose answer arrives after everything that input caused; all of that stays in the inbox for the
+ * judge. Whatever is already unread stays too (the ping is sent regardless). 'ended' when the
+ * stream ended (a stream error, '</stream:stream>', the TCP close) before the answer. A ping with
+ * no answer on an open stream settles nothing: the verdict is then undecided, never a pass.
+ */
+export async function settleByRoundTrip(s: XmppStream, to: string): Promise<'answered' | 'ended'> {
+  const ended = () => s.isEnded || s.transport.isEnded || s.unread().some((e) => e.kind === 'close' || e.kind.startsWith('tcp') || (e.kind === 'element' && e.element.is('error', NS.stream)));
+  if (ended()) return 'ended';
+  try {
+    await s.roundTrip(to);
+    return 'answered';
+  } catch (e) {
+    if (!(e instanceof ExpectationFailed)) throw e;
+    if (ended() || s.taint) return 'ended';
+    throw new Undecided(`the round-trip ping to ${to} got no answer within ${s.opts.responseMs} ms, so what the target did with the input is not settled (${s.where()})`);
+  }
 }

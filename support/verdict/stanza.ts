@@ -9,7 +9,7 @@ import type { InboxEvent, XmppStream } from '../peer/stream.ts';
 import { nextId } from '../peer/client.ts';
 import { ATTACH, notApplicable } from '../hooks.ts';
 import { stanzaError, STANZA_CONDITIONS, LANGTAG, type StanzaErrorOutcome } from './stanza-error.ts';
-import { nothingArrives } from './silence.ts';
+import { nothingArrives, settleByRoundTrip } from './silence.ts';
 import { violated } from './judge.ts';
 
 type Verdict = 'skipped' | undefined;
@@ -179,14 +179,16 @@ export async function forgedFromDoesNotReach(world: XmppWorld, id: string): Prom
     return;
   }
   const proof = await nothingArrives(r.stream, true, world.cfg.domain, `no delivery of '${id}'`);
-  world.outcome(`not delivered (recipient silence proved by ${proof}); the sender's stream was ended`);
+  const err = c.stream.unread().find((e) => e.kind === 'element' && e.element.is('error', NS.stream));
+  const sender = err?.kind === 'element' ? `the sender's stream was ended with ${err.element.toString().slice(0, 200)}` : c.stream.isEnded || c.stream.transport.isEnded ? "the sender's connection was closed" : "the sender's stream stays open (the stanza was dropped)";
+  world.outcome(`not delivered (recipient silence proved by ${proof}); ${sender}`);
 }
 
 /** RFC 3920 9.1.2: an <invalid-from/> stream error, if generated, MUST result in closure of the stream and termination of the TCP connection. */
 export async function invalidFromClosesStream(world: XmppWorld): Promise<Verdict> {
   const s = world.client().stream;
   // the sender's own round-trip: an error caused by the forged stanza arrives before its answer
-  await nothingArrives(s, true, world.cfg.domain).catch(() => undefined);
+  await settleByRoundTrip(s, world.cfg.domain);
   const err = s.unread().find((e) => e.kind === 'element' && e.element.is('error', NS.stream));
   if (!err) return notApplicable(world, 'the server did not generate an <invalid-from/> stream error (it stamped the sender\'s JID instead), so the closure it would demand cannot be checked');
   const r = await s.awaitCloseAfterError();
@@ -400,7 +402,7 @@ export async function noErrorForErrors(world: XmppWorld, role: string): Promise<
  */
 export async function noBannedCondition(world: XmppWorld, role: string, banned: string[], id: string): Promise<void> {
   const c = world.client(role);
-  await nothingArrives(c.stream, true, world.cfg.domain, 'the round-trip').catch(() => 'round-trip');
+  await settleByRoundTrip(c.stream, world.cfg.domain);
   const answers = c.stream.drain().filter((e) => e.kind === 'element' && e.element.attr('id') === id).map((e) => (e as { element: XmlElement }).element);
   for (const a of answers) {
     const cond = a.elements().find((x) => x.local === 'error')?.elements().find((x) => x.ns === NS.stanzas)?.local;
