@@ -1,13 +1,18 @@
 // SASL vocabulary (RFC 3920 6): mechanisms offered, exchanges by mechanism, failures and their
-// conditions, retries. Each step parses its phrase and calls the peer (support/peer/auth.ts).
+// conditions, retries. Each step parses its phrase and calls the peer (support/peer/auth.ts) or a
+// judge (support/verdict/sasl.ts).
 import { When, Then, defineParameterType } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
-import { NS } from '../support/wire/element.ts';
-import { ExpectationFailed, failed, Undecided } from '../support/errors.ts';
+import { ExpectationFailed } from '../support/errors.ts';
 import { notApplicable } from '../support/hooks.ts';
-import { mechanismsOf, type Client } from '../support/peer/client.ts';
-import { saslExchange, mechanismFor, nextSaslAnswer, conditionOf, describeOutcome, isBase64, type SaslOutcome } from '../support/peer/auth.ts';
-import { mark, receivedSince, whitespaceBetweenElements } from '../support/peer/starttls.ts';
+import type { Client } from '../support/peer/client.ts';
+import { saslExchange, mechanismFor, type SaslOutcome } from '../support/peer/auth.ts';
+import { mark } from '../support/peer/starttls.ts';
+import {
+  mechanismsOffered, noMechanismBeforeTls, neitherStarttlsNorSasl, wrongPasswordRefused, everyAttemptFailsWith,
+  stillAuthenticates, closesWithinAttempts, saslSucceeds, mechanismDataVerified, saslFailsWith,
+  answersSaslRequestWithFailure, noWhitespaceDuringSasl, serverDataBase64, eachMechanismSucceeds, notAuthenticated,
+} from '../support/verdict/sasl.ts';
 
 /** The SASL failure conditions of RFC 3920 6.4. */
 export const SASL_CONDITIONS = ['aborted', 'incorrect-encoding', 'invalid-authzid', 'invalid-mechanism', 'mechanism-too-weak', 'not-authorized', 'temporary-auth-failure'] as const;
@@ -28,39 +33,15 @@ defineParameterType({
   },
 });
 
-function outcomeOf(world: XmppWorld): SaslOutcome {
-  const o = world.memo.get('sasl') as SaslOutcome | undefined;
-  if (!o) throw new Undecided('no SASL exchange ran before this step');
-  return o;
-}
-
 function offered(world: XmppWorld, c: Client, name: string): boolean {
   return c.mechanisms.includes(name);
 }
 
-Then('the stream features offer at least one SASL mechanism', function (this: XmppWorld) {
-  const f = this.client().features;
-  const mechs = f?.child('mechanisms', NS.sasl);
-  if (!mechs) failed(`the stream features hold no <mechanisms xmlns='${NS.sasl}'/> (RFC 3920 6.1 rule 3).\nFeatures: ${f}`);
-  const names = mechanismsOf(f);
-  if (!names.length) failed(`<mechanisms/> lists no <mechanism/> (RFC 3920 6.1 rule 3: one or more).\nOffered: ${mechs}`);
-  this.outcome(`mechanisms offered: ${names.join(', ')}`);
-});
+Then('the stream features offer at least one SASL mechanism', function (this: XmppWorld) { mechanismsOffered(this); });
 
-Then('the stream features offer no SASL mechanism', function (this: XmppWorld) {
-  const f = this.client().features;
-  const names = mechanismsOf(f);
-  if (names.length) failed(`the target requires TLS, yet offers SASL mechanisms before TLS: ${names.join(', ')} (RFC 3920 6.2 step 2).\nFeatures: ${f}`);
-  this.outcome(`no SASL mechanism before TLS; features: ${f?.elements().map((e) => `<${e.local}>`).join(' ') || '(empty)'}`);
-});
+Then('the stream features offer no SASL mechanism', function (this: XmppWorld) { noMechanismBeforeTls(this); });
 
-Then('the stream features offer neither STARTTLS nor SASL', function (this: XmppWorld) {
-  const f = this.client().features;
-  if (!f) failed('no stream features after the restart');
-  const bad = [f.child('starttls', NS.tls), f.child('mechanisms', NS.sasl)].filter((x) => x);
-  if (bad.length) failed(`after SASL success the new stream's features still offer ${bad.map((b) => `<${b!.local}/>`).join(' and ')} (RFC 3920 6.2 step 3).\nFeatures: ${f}`);
-  this.outcome(`features after SASL: ${f.elements().map((e) => `<${e.local} xmlns='${e.ns}'>`).join(' ') || '(empty)'}`);
-});
+Then('the stream features offer neither STARTTLS nor SASL', function (this: XmppWorld) { neitherStarttlsNorSasl(this); });
 
 When('the client authenticates with {mechanism}', async function (this: XmppWorld, name: string) {
   const c = this.client();
@@ -131,7 +112,7 @@ async function failTimes(world: XmppWorld, n: number): Promise<'skipped' | undef
   for (let i = 0; i < n; i++) {
     const o = await saslExchange(c, mechanismFor(name, c.account.user, `${c.account.password}-wrong-${i}`, world.cfg.domain)!);
     all.push(o);
-    if (o.end === 'success') failed(`SASL ${name} with a wrong password was answered with <success/>`);
+    wrongPasswordRefused(world, name, o);
     if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
   }
   world.memo.set('attempts', all);
@@ -147,95 +128,23 @@ When('the client fails SASL as many times in a row as the configured retry count
   return failTimes(this, this.cfg.sasl.retries);
 });
 
-Then('every attempt is answered with <failure\\/> holding {sasl_condition}', function (this: XmppWorld, condition: string) {
-  const all = (this.memo.get('attempts') as SaslOutcome[] | undefined) ?? [];
-  all.forEach((o, i) => {
-    if (o.end === 'closed') failed(`attempt ${i + 1} of ${all.length}: the target ended the connection instead of allowing a retry (RFC 3920 6.2: at least 2 retries)`);
-    if (o.end !== 'failure' || o.condition !== condition) failed(`attempt ${i + 1} of ${all.length}: expected <failure/> with <${condition}/>; the target sent ${describeOutcome(o)}`);
-  });
-  this.outcome(`${all.length} attempts, each answered <failure><${condition}/></failure>`);
-});
+Then('every attempt is answered with <failure\\/> holding {sasl_condition}', function (this: XmppWorld, condition: string) { everyAttemptFailsWith(this, condition); });
 
-Then('the client can still authenticate on the same connection', async function (this: XmppWorld) {
-  const c = this.client();
-  const mech = c.pickMechanism();
-  const o = await saslExchange(c, mech);
-  if (o.end !== 'success') failed(`after ${(this.memo.get('attempts') as unknown[]).length} failed attempts the retry with the right password got ${describeOutcome(o)}; the text wants at least 2 retries allowed (RFC 3920 6.2)`);
-  this.outcome(`the retry with ${mech.name} succeeded on the same TCP connection`);
-});
+Then('the client can still authenticate on the same connection', function (this: XmppWorld) { return stillAuthenticates(this); });
 
-Then('the server closes the TCP connection within those attempts', async function (this: XmppWorld) {
-  const all = (this.memo.get('attempts') as SaslOutcome[] | undefined) ?? [];
-  const retries = (this.memo.get('retries') as number | undefined) ?? all.length;
-  const bound = `the count used: ${retries}, sasl.retries in the config (default 10)`;
-  const r = await this.client().stream.awaitClose();
-  if (r.tcp === 'open') {
-    failed(`after ${all.length} SASL attempts on one connection, each ending in <failure/>, the target still kept the TCP connection open (RFC 3920 6.2: after a configurable but reasonable number of retries it MUST terminate the TCP connection; ${bound}). Each attempt was answered: ${describeOutcome(all[all.length - 1]!)}`);
-  }
-  this.outcome(`TCP ${r.tcp} after ${all.length} attempt(s)${r.streamClosed ? ', with </stream:stream>' : ''} (${bound})`);
-});
+Then('the server closes the TCP connection within those attempts', function (this: XmppWorld) { return closesWithinAttempts(this); });
 
-Then('the SASL exchange succeeds', function (this: XmppWorld) {
-  const o = outcomeOf(this);
-  if (o.end !== 'success') failed(`SASL ${this.memo.get('sasl-mechanism') ?? ''} with the account's right password ended with ${describeOutcome(o)}`);
-  this.client().stage = 'sasl';
-  this.outcome(`<success/> after ${o.challenges} challenge(s)`);
-});
+Then('the SASL exchange succeeds', function (this: XmppWorld) { saslSucceeds(this); });
 
-Then("the server's challenges and success data are computed as the mechanism defines", function (this: XmppWorld) {
-  const o = outcomeOf(this);
-  const name = this.memo.get('sasl-mechanism') as string;
-  if (o.mechanismError) failed(`the target's ${name} data is not computed as the mechanism defines (RFC 3920 6.2 step 4): ${o.mechanismError}`);
-  if (o.end !== 'success') failed(`SASL ${name} with the right password ended with ${describeOutcome(o)}`);
-  this.client().stage = 'sasl';
-  this.outcome(`${name}: ${o.challenges} challenge(s) verified${name === 'SCRAM-SHA-1' ? ' (nonce extends the client nonce, server signature checked)' : name === 'DIGEST-MD5' ? ' (nonce, qop=auth, md5-sess; rspauth checked)' : ''}`);
-});
+Then("the server's challenges and success data are computed as the mechanism defines", function (this: XmppWorld) { mechanismDataVerified(this); });
 
-Then('the SASL exchange fails with {sasl_condition}', function (this: XmppWorld, condition: string) {
-  const o = outcomeOf(this);
-  if (o.end === 'failure' && o.condition === condition) {
-    this.outcome(`<failure/> with <${condition}/>`);
-    return;
-  }
-  if (o.end === 'success') failed(`expected <failure/> with <${condition}/> (RFC 3920 6.2, 6.4); the target answered <success/> and authenticated the client: ${o.element}`);
-  failed(`expected <failure/> with <${condition}/> (RFC 3920 6.2 step 2: the cause SHOULD be communicated in an appropriate child element, 6.4); the target sent ${describeOutcome(o)}`);
-});
+Then('the SASL exchange fails with {sasl_condition}', function (this: XmppWorld, condition: string) { saslFailsWith(this, condition); });
 
-Then('the server answers the SASL request with <failure\\/> holding {sasl_condition}', async function (this: XmppWorld, condition: string) {
-  const a = await nextSaslAnswer(this.client());
-  const o: SaslOutcome = {
-    end: a.kind === 'challenge' || a.kind === 'other' ? 'failure' : a.kind,
-    condition: a.kind === 'challenge' ? 'a <challenge/>' : conditionOf(a.element),
-    element: a.element,
-    serverData: [],
-    challenges: 0,
-  };
-  this.memo.set('sasl', o);
-  if (a.kind === 'challenge') failed(`expected <failure/> with <${condition}/>; the target went on with a <challenge/>: ${a.element}`);
-  if (o.end === 'failure' && o.condition === condition) {
-    this.outcome(`<failure/> with <${condition}/>`);
-    return;
-  }
-  failed(`expected <failure/> with <${condition}/> (RFC 3920 6.2 step 2: the cause SHOULD be communicated in an appropriate child element, 6.4); the target sent ${describeOutcome(o)}`);
-});
+Then('the server answers the SASL request with <failure\\/> holding {sasl_condition}', function (this: XmppWorld, condition: string) { return answersSaslRequestWithFailure(this, condition); });
 
-Then('the server sent no white space between elements during the SASL exchange', function (this: XmppWorld) {
-  const s = this.client().stream;
-  const from = this.memo.get('sasl-mark') as number;
-  const text = receivedSince(s, from);
-  const end = /<([\w-]+:)?success\b[^>]*(\/>|>[^<]*<\/([\w-]+:)?success>)/.exec(text);
-  const window = end ? text.slice(0, end.index + end[0].length) : text;
-  const ws = whitespaceBetweenElements(window);
-  if (ws.length) failed(`the target sent white space between elements during SASL negotiation (RFC 3920 6.1 rule 4): ${ws.join('; ')}`);
-  this.outcome(`no white space between elements in the ${window.length} characters the target sent during SASL`);
-});
+Then('the server sent no white space between elements during the SASL exchange', function (this: XmppWorld) { noWhitespaceDuringSasl(this); });
 
-Then("every piece of character data the server sent during SASL is base64", function (this: XmppWorld) {
-  const o = outcomeOf(this);
-  const bad = o.serverData.filter((d) => !isBase64(d));
-  if (bad.length) failed(`the target sent SASL character data that is not base64 as RFC 3548 section 3 defines it (RFC 3920 6.1 rule 5): ${bad.map((b) => JSON.stringify(b.slice(0, 60))).join(', ')}`);
-  this.outcome(`${o.serverData.length} piece(s) of character data, all base64`);
-});
+Then("every piece of character data the server sent during SASL is base64", function (this: XmppWorld) { serverDataBase64(this); });
 
 When('the client authenticates before TLS with every offered mechanism the suite speaks', async function (this: XmppWorld) {
   const first = this.client();
@@ -251,14 +160,7 @@ When('the client authenticates before TLS with every offered mechanism the suite
   return undefined;
 });
 
-Then('each of them succeeds', function (this: XmppWorld) {
-  const results = this.memo.get('per-mechanism') as Array<[string, SaslOutcome]>;
-  const bad = results.filter(([, o]) => o.end !== 'success');
-  if (bad.length) {
-    failed(`the target offered ${bad.map(([n]) => n).join(', ')} before TLS but did not let the client use ${bad.length > 1 ? 'them' : 'it'} before TLS: ${bad.map(([n, o]) => `${n}: ${describeOutcome(o)}`).join('; ')} (RFC 3920 6.2 step 2: a mechanism that needs TLS MUST NOT be offered before TLS)`);
-  }
-  this.outcome(`usable before TLS: ${results.map(([n]) => n).join(', ')}`);
-});
+Then('each of them succeeds', function (this: XmppWorld) { eachMechanismSucceeds(this); });
 
 When('the client sends SASL PLAIN with its credentials before TLS', async function (this: XmppWorld) {
   const c = this.client();
@@ -270,9 +172,5 @@ When('the client sends SASL PLAIN with its credentials before TLS', async functi
   this.memo.set('sasl', o);
 });
 
-Then('the server does not authenticate the client', function (this: XmppWorld) {
-  const o = outcomeOf(this);
-  if (o.end === 'success') failed(`the target requires TLS and offered no mechanism before it, yet accepted SASL PLAIN before TLS: ${o.element}`);
-  this.outcome(`not authenticated: ${describeOutcome(o)}`);
-});
+Then('the server does not authenticate the client', function (this: XmppWorld) { notAuthenticated(this); });
 
