@@ -14,7 +14,8 @@ import pTimeout from 'p-timeout';
 import { loadConfig, type Config } from '../support/config.ts';
 import { ConfigError } from '../support/errors.ts';
 import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
-import { gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
+import { ComplianceSchema, gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
+import { consoleSummary, markdownSummary } from '../support/report/summary.ts';
 import { renderAllure, writeAllureExtras, writeRequirementsPage } from '../support/report/publish.ts';
 import { schemasSection, schemasSummary } from '../support/report/schemas.ts';
 import { foldRunWide, runWideObservations } from '../support/report/runwide.ts';
@@ -44,6 +45,7 @@ interface Options {
   profile: ProfileName;
   insideLab: boolean;
   render: boolean;
+  verbose: boolean;
   cfgFile?: string;
 }
 
@@ -62,6 +64,7 @@ function options(argv: string[]): Options {
       reports: { type: 'string', default: path.join(ROOT, 'reports') },
       profile: { type: 'string', default: 'tls-required' },
       'no-render': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       'inside-lab': { type: 'boolean', default: false },
       'resolved-config': { type: 'string' },
     },
@@ -85,6 +88,7 @@ function options(argv: string[]): Options {
     profile: values.profile as ProfileName,
     insideLab: values['inside-lab']!,
     render: !values['no-render'],
+    verbose: values.verbose!,
     cfgFile: values['resolved-config'],
   };
 }
@@ -103,7 +107,7 @@ async function runSuite(cfg: Config, cfgFile: string, o: Options): Promise<void>
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
+    env: { ...process.env, XMPP_CONSOLE: o.verbose ? 'verbose' : 'progress', XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
   });
   const boundMs = Number(process.env.XMPP_RUN_BOUND_MS ?? 15 * 60_000);
   try {
@@ -203,13 +207,13 @@ async function main(): Promise<number> {
   }
   const c = report(cfg, o, startedAt);
   if (o.render) for (const p of await renderAllure(ROOT, o.reports)) say(p);
-  const s = c.summary;
-  say(
-    `\n${c.target.software?.name ?? cfg.domain} ${c.target.software?.version ?? ''}: scenarios ${s.scenarios.passed} passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped, ${s.scenarios.broken} broken; ` +
-      `requirements ${s.requirements.passed} passed, ${s.requirements.failedMust} MUST violated, ${s.requirements.failedShould} SHOULD not met, ${s.requirements.skipped} not applicable, ${s.requirements.broken} undecided, ${s.requirements.notCovered} not covered`,
-  );
-  if (c.schemas) say(schemasSummary(c.schemas));
-  say(`reports: ${path.relative(process.cwd(), o.reports) || '.'}/compliance.json, allure-single/index.html, junit.xml`);
+  // the console and summary.md are rendered from compliance.json as written, so they cannot disagree with it
+  const written = ComplianceSchema.parse(JSON.parse(fs.readFileSync(path.join(o.reports, 'compliance.json'), 'utf8')));
+  fs.writeFileSync(path.join(o.reports, 'summary.md'), markdownSummary(written));
+  const shown = path.relative(process.cwd(), o.reports) || '.';
+  const lines = consoleSummary(written, shown.startsWith('..') ? o.reports : shown, o.render);
+  if (written.schemas) lines.splice(lines.length - 1, 0, schemasSummary(written.schemas));
+  for (const line of lines) say(line);
   let known: KnownFailures | undefined;
   if (o.knownFailures) {
     known = applyKnownFailures(c, loadExpected(o.knownFailures));
