@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // npm run conformance [-- --config my-server.json | --target prosody] [--tags EXPR]
 //                     [--fail-on must|should|none] [--parallel N] [--reports DIR] [--profile P]
+//                     [--verbose] [--help] [--version]   (HELP below lists them all)
 // With no --config: installs and starts the embedded target inside the lab, runs every scenario,
 // stops it. With --config: runs against that server, starting nothing. Then writes
 // reports/compliance.json, the requirement page and the Allure report, and applies the gate.
@@ -49,8 +50,42 @@ interface Options {
   cfgFile?: string;
 }
 
-function options(argv: string[]): Options {
-  const { values } = parseArgs({
+const HELP = `Usage: xmpp-conformance [options]
+       npm run conformance -- [options]
+
+Runs the XMPP core conformance suite (draft-ietf-xmpp-core-23 / RFC 3920) and writes its
+reports. Without --config it installs, starts and stops an embedded target (root needed).
+
+Options:
+  --config FILE          run against your server, as FILE describes (README: "Point it at your server")
+  --target NAME          embedded target: prosody (default), ejabberd, jabberd2
+  --profile P            embedded target's TLS policy: tls-required (default), tls-optional
+  --tags EXPR            cucumber tag expression, e.g. '@MUST and @c2s' or @req:core-4.3-3
+  --name REGEX           only scenarios whose name matches
+  --fail-on G            exit 1 on: must (default: a MUST violated or a scenario broken),
+                         should (adds SHOULD failures), none (only when no scenario ran)
+  --known-failures FILE  failures listed there (targets/*/expected.json format) do not fail the gate
+  --parallel N           cucumber workers, 1 to 16 (default: the config's 'parallel')
+  --reports DIR          where the reports go (default: reports/)
+  --no-preflight         skip the reachability and login check before the scenarios
+  --no-render            do not render the Allure report (needs Java 17)
+  --verbose              cucumber's own console: every failed scenario with its steps and transcripts
+  --help                 this text
+  --version              the suite's version
+
+Exit codes: 0 the gate passed, 1 the gate failed, 2 a mistake in the options or the config.`;
+
+/** A mistake on the command line: one line naming it, pointing at --help. */
+function usageError(e: unknown): ConfigError {
+  const err = e as { code?: string; message?: string };
+  const opt = /'(-[^' ]+)/.exec(err.message ?? '')?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new ConfigError(`unknown option ${opt}: see --help for the options`);
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new ConfigError(`${String(err.message).split('.')[0]}: options only (see --help)`);
+  return new ConfigError(`${String(err.message ?? e).split('\n')[0]}: see --help`);
+}
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       config: { type: 'string' },
@@ -67,11 +102,33 @@ function options(argv: string[]): Options {
       verbose: { type: 'boolean', default: false },
       'inside-lab': { type: 'boolean', default: false },
       'resolved-config': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'V', default: false },
     },
     strict: true,
   });
+}
+
+function options(argv: string[]): Options {
+  let parsed;
+  try {
+    parsed = parseOptions(argv);
+  } catch (e) {
+    throw usageError(e);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  if (values.version) {
+    process.stdout.write(`${PKG.name} ${PKG.version} (draft-ietf-xmpp-core-23 / RFC 3920)\n`);
+    process.exit(0);
+  }
   const failOn = values['fail-on'];
   if (failOn !== 'must' && failOn !== 'should' && failOn !== 'none') throw new ConfigError(`--fail-on ${failOn}: use must, should or none`);
+  const targets = fs.readdirSync(TARGETS_DIR).filter((t) => fs.existsSync(path.join(TARGETS_DIR, t, 'config.json')));
+  if (!values.config && !targets.includes(values.target!)) throw new ConfigError(`--target ${values.target}: use ${targets.join(', ')}, or --config FILE for your own server`);
   if (!(values.profile in PROFILES)) throw new ConfigError(`--profile ${values.profile}: use ${Object.keys(PROFILES).join(' or ')}`);
   const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) throw new ConfigError(`--parallel ${values.parallel}: use a whole number from 1 to 16`);
