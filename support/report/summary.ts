@@ -13,10 +13,17 @@ const LEVEL = { must: 'MUST', should: 'SHOULD', may: 'MAY' } as const;
 /** "4.7.2" -> "4" */
 const chapter = (section: string) => section.split('.')[0]!;
 
-/** A start tag standing for a whole element: `<message type='error' id='x'>…</message>` -> `<message type='error' id='x'>`. */
+/**
+ * An element in a few words: its start tag without ids and namespace declarations, and the
+ * error condition it carries, if any: `<message type='error'> (<service-unavailable/>)`.
+ */
 function startTag(xml: string): string {
-  const m = /^<[^>]*>/.exec(xml.trim());
-  return m ? m[0].replace(/\/>$/, '>') : xml.trim();
+  const t = xml.trim();
+  const m = /^<[^>]*>/.exec(t);
+  if (!m) return t;
+  const tag = m[0].replace(/\/>$/, '>').replace(/ id='[^']*'/g, '');
+  const cond = /<([\w-]+) xmlns='urn:ietf:params:xml:ns:xmpp-(?:stanzas|streams)'/.exec(t)?.[1];
+  return cond && !tag.startsWith('<stream:error') ? `${tag} (<${cond}/>)` : cond ? `<stream:error> (<${cond}/>)` : tag;
 }
 
 /** Parenthesised remarks that cite the text or explain at length: kept in the reports, dropped on a one-line summary. */
@@ -52,18 +59,29 @@ function arrived(message: string): string {
   const lines = message.split('\n');
   let first = lines[0]!.replace(/^(MUST violated|SHOULD not met|MAY \(informative\)): /, '').trim();
   first = withoutRemarks(first).replace(/\.$/, '');
+  // the verdict layer's "Expected: ... / Actual: ..." lines (support/verdict/judge.ts)
+  const field = (k: string) => {
+    const i = lines.findIndex((l) => l.startsWith(`${k}: `));
+    return i < 0 ? [] : [lines[i]!.slice(k.length + 2), ...lines.slice(i + 1).filter((l, j, all) => /^\s+\S/.test(l) && all.slice(0, j).every((x) => /^\s+\S/.test(x)))].map((l) => l.trim());
+  };
+  const expected = field('Expected')[0];
   // "nothing matching arrived": say what did (the first element received and not consumed), if anything
   if (/nothing matching arrived/.test(first)) {
     const i = lines.findIndex((l) => /^Received and not consumed/.test(l));
-    // the first element received, past a stream header (which says little about what was demanded)
-    const received = i < 0 ? [] : [/:\s*(<.*)$/.exec(lines[i]!)?.[1], ...lines.slice(i + 1).filter((l) => /^\s+</.test(l))].filter((l): l is string => !!l).map((l) => l.trim());
+    const received = [...field('Actual'), ...(i < 0 ? [] : [/:\s*(<.*)$/.exec(lines[i]!)?.[1], ...lines.slice(i + 1).filter((l) => /^\s+</.test(l))])]
+      .map((l) => l?.trim())
+      .filter((l): l is string => !!l && l.startsWith('<'));
+    // past a stream header, which says little about what was demanded
     const got = received.find((l) => !l.startsWith('<stream:stream')) ?? received[0];
-    const expected = /^(?:.*?: )?expected (.+?);/.exec(first)?.[1];
-    if (expected) return got && got.startsWith('<') ? `got ${startTag(got)}, not ${expected}` : `nothing arrived, not ${expected}`;
+    const want = /^(?:.*?: )?expected (.+?);/.exec(first)?.[1] ?? expected;
+    if (want) return got ? `got ${startTag(got)}, not ${want}` : `nothing arrived, not ${want}`;
   }
-  // "[after ...: ]expected A; the target sent B" -> "sent B, not A"
+  // "[after ...: ]expected A; the target sent B" -> "sent B; expected A"
   const m = /^(after .*?: )?expected (.+?); (.+)$/.exec(first);
   if (m) return `${m[3]!.replace(/^the target /, '')}; expected ${m[2]}`;
+  // "[after ...: ]the target sent B" with "Expected: A" -> "sent B; expected A"
+  const n = /^(?:after .*?: )?the target (sent .+)$/.exec(first);
+  if (n && expected) return `${n[1]}; expected ${expected}`;
   return first;
 }
 

@@ -20,6 +20,10 @@ const sc = (name: string, status: ScenarioResult['status'], tags: string[], extr
 const NOTHING =
   "SHOULD not met: expected a stream error <not-authorized/> within 1000 ms; nothing matching arrived.\nReceived and not consumed (client-1.xmpp.txt, up to transcript entry 12):\n  <message type='error' id='early-2' from='target.test'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>\nRequirement: core-4.3-3 (MUST NOT, RFC 3920 4.3): \"An entity ...\"";
 const SENT = "MUST violated: expected <invalid-namespace/>; the target sent <unsupported-stanza-type/>.\nReceived: <stream:error><unsupported-stanza-type xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>\nRequirement: core-8.3-2 (MUST, RFC 3920 8.3): \"...\"";
+const NEW_SENT =
+  "MUST violated: after the peer's listener answered <db:verify from='peer.test' type='valid'/> on target-in-1: the target sent <unsupported-stanza-type/>\nExpected: a stream error <host-unknown/>\nActual: <stream:error><unsupported-stanza-type xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>\nWhere: target-in-1.xmpp.txt, up to transcript entry 9\nRequirement: core-8.3-19 (MUST, RFC 3920 8.3): \"...\"";
+const NEW_NOTHING =
+  "MUST violated: expected a stream error <invalid-from/> within 1000 ms; nothing matching arrived\nExpected: a stream error <invalid-from/>\nActual: <db:verify to='peer2.test' id='0123' type='invalid'>0123</db:verify>\nWhere: peer-out-1.xmpp.txt, up to transcript entry 6\nRequirement: core-8.3-17 (MUST, RFC 3920 8.3): \"...\"";
 const LONG =
   "MUST violated: after 10 SASL attempts on one connection, each ending in <failure/>, the target still kept the TCP connection open (RFC 3920 6.2: after a configurable but reasonable number of retries it MUST terminate the TCP connection; the count used: 10, sasl.retries in the config (default 10)). Each attempt was answered: <failure/> with <aborted/>: <failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><aborted/></failure>";
 
@@ -49,7 +53,11 @@ function compliance(): Compliance {
 
 test('what arrived comes first, the expectation after it', () => {
   assert.equal(arrivedInstead(SENT), 'sent <unsupported-stanza-type/>; expected <invalid-namespace/>');
-  assert.equal(arrivedInstead(NOTHING), "got <message type='error' id='early-2' from='target.test'>, not a stream error <not-authorized/> within 1000 ms");
+  assert.equal(arrivedInstead(NOTHING), "got <message type='error' from='target.test'> (<service-unavailable/>), not a stream error <not-authorized/> within 1000 ms");
+  // the verdict layer's Expected / Actual / Where form
+  assert.equal(arrivedInstead(NEW_SENT), 'sent <unsupported-stanza-type/>; expected a stream error <host-unknown/>');
+  assert.equal(arrivedInstead(NEW_NOTHING), "got <db:verify to='peer2.test' type='invalid'>, not a stream error <invalid-from/> within 1000 ms");
+  assert.equal(arrivedInstead(NEW_NOTHING.replace(/Actual: .*/, 'Actual: nothing')), 'nothing arrived, not a stream error <invalid-from/> within 1000 ms');
   assert.equal(arrivedInstead('MUST violated: expected <x/> within 5 ms; nothing matching arrived.\nReceived and not consumed (c, up to transcript entry 5): nothing'), 'nothing arrived, not <x/> within 5 ms');
   // remarks citing the text are dropped from the one-line form
   assert.doesNotMatch(arrivedInstead(LONG), /RFC 3920/);
