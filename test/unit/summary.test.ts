@@ -107,3 +107,23 @@ test('progress counts scenarios done of total, failed and broken, ignoring retri
   finish('3');
   assert.equal(p.line(75_000), 'scenarios 2/3 done, 1 failed, 1 broken, 1 min 15 s');
 });
+
+test('the fidelity checker compares summary.md with compliance.json', async () => {
+  const { checkFidelity } = await import('../../support/report/fidelity.ts');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-fid-'));
+  try {
+    const c = compliance();
+    fs.writeFileSync(path.join(dir, 'compliance.json'), JSON.stringify(c));
+    const md = markdownSummary(c);
+    const ofSummary = () => checkFidelity(dir).filter((d) => d.report === 'summary.md');
+    fs.writeFileSync(path.join(dir, 'summary.md'), md);
+    assert.deepEqual(ofSummary(), []);
+    fs.writeFileSync(path.join(dir, 'summary.md'), md.replace('| core-8.3-2 | MUST |', '| core-8.3-2 | SHOULD |').replace(/^\| core-4\.3-3 .*\n/m, ''));
+    assert.deepEqual(ofSummary().map((d) => d.subject).sort(), ['core-4.3-3', 'core-8.3-2']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
