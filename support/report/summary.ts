@@ -131,6 +131,9 @@ function targetLine(c: Compliance): string {
   return `${sw} at ${c.target.c2s} (${c.target.domain}${c.target.profile ? `, ${c.target.profile}` : ''}), ${(c.durationMs / 1000).toFixed(0)} s`;
 }
 
+/** A preflight that ran and failed (one skipped with --no-preflight is no problem of the target's). */
+const preflightProblem = (c: Compliance) => !c.preflight.ok && !!c.preflight.message && !/^skipped\b|^the run ended before/.test(c.preflight.message);
+
 /** Broken requirements: listed up to this many (a target that cannot be reached breaks them all; the preflight line says why). */
 const BROKEN_LISTED = 5;
 
@@ -151,7 +154,7 @@ export function consoleSummary(c: Compliance, reportsDir: string, rendered = tru
   if (broken.length) {
     out.push(`Undecided (broken) requirements: ${broken.slice(0, BROKEN_LISTED).map((r) => r.id).join(', ')}${broken.length > BROKEN_LISTED ? ` and ${broken.length - BROKEN_LISTED} more` : ''}`);
   }
-  if (!c.preflight.ok && c.preflight.message) out.push(`target problem: ${c.preflight.message}`);
+  if (preflightProblem(c)) out.push(`target problem: ${c.preflight.message}`);
   out.push('', targetLine(c), ...countsLines(c));
   out.push(`reports: ${reportsDir}/summary.md, requirements.html, ${rendered ? 'allure-single/index.html, ' : ''}compliance.json, junit.xml`);
   return out;
@@ -163,7 +166,7 @@ const mdEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').r
 export function markdownSummary(c: Compliance): string {
   const out: string[] = [`# XMPP core conformance: ${mdEscape(targetLine(c))}`, ''];
   out.push(`${c.spec}; suite ${c.suite.name} ${c.suite.version}; started ${c.startedAt}.`, '');
-  if (!c.preflight.ok && c.preflight.message) out.push(`**Target problem:** ${mdEscape(c.preflight.message)}`, '');
+  if (preflightProblem(c)) out.push(`**Target problem:** ${mdEscape(c.preflight.message!)}`, '');
   for (const l of countsLines(c)) out.push(`- ${mdEscape(l)}`);
   out.push('');
   const groups = failedGroups(c);

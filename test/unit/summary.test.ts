@@ -84,6 +84,14 @@ test('the console names every failed requirement, grouped by section, each line 
   assert.ok(lines.every((l) => !l.includes('xmpp-sasl')));
 });
 
+test('a failed preflight is on the console; one skipped with --no-preflight is not', () => {
+  const c = compliance();
+  c.preflight = { ok: false, message: 'SASL failed: SASL PLAIN as ...' };
+  assert.ok(consoleSummary(c, 'reports').includes('target problem: SASL failed: SASL PLAIN as ...'));
+  c.preflight = { ok: false, message: 'skipped (--no-preflight)' };
+  assert.ok(!consoleSummary(c, 'reports').some((l) => l.startsWith('target problem:')));
+});
+
 test('summary.md holds the same rows and counts as the console', () => {
   const c = compliance();
   const md = markdownSummary(c);
