@@ -7,7 +7,9 @@ export default {
   paths: ['features/**/*.feature'],
   import: ['support/tsx-register.mjs', 'support/**/*.ts', 'steps/**/*.ts'],
   format: [
-    'progress',
+    // the console: progress and nothing else (support/report/progress.ts); --verbose brings back
+    // cucumber's own, with its failure dump (every step and transcript of every failed scenario)
+    process.env.XMPP_CONSOLE === 'verbose' ? 'progress' : './support/report/progress.ts',
     `json:${reports}/cucumber.json`,
     `junit:${reports}/junit.xml`,
     `html:${reports}/cucumber.html`,

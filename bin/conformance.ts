@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // npm run conformance [-- --config my-server.json | --target prosody] [--tags EXPR]
 //                     [--fail-on must|should|none] [--parallel N] [--reports DIR] [--profile P]
+//                     [--verbose] [--help] [--version]   (HELP below lists them all)
 // With no --config: installs and starts the embedded target inside the lab, runs every scenario,
 // stops it. With --config: runs against that server, starting nothing. Then writes
 // reports/compliance.json, the requirement page and the Allure report, and applies the gate.
@@ -14,7 +15,8 @@ import pTimeout from 'p-timeout';
 import { loadConfig, type Config } from '../support/config.ts';
 import { ConfigError } from '../support/errors.ts';
 import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
-import { gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
+import { ComplianceSchema, gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
+import { consoleSummary, markdownSummary } from '../support/report/summary.ts';
 import { renderAllure, writeAllureExtras, writeRequirementsPage } from '../support/report/publish.ts';
 import { schemasSection, schemasSummary } from '../support/report/schemas.ts';
 import { foldRunWide, runWideObservations } from '../support/report/runwide.ts';
@@ -44,11 +46,46 @@ interface Options {
   profile: ProfileName;
   insideLab: boolean;
   render: boolean;
+  verbose: boolean;
   cfgFile?: string;
 }
 
-function options(argv: string[]): Options {
-  const { values } = parseArgs({
+const HELP = `Usage: xmpp-conformance [options]
+       npm run conformance -- [options]
+
+Runs the XMPP core conformance suite (draft-ietf-xmpp-core-23 / RFC 3920) and writes its
+reports. Without --config it installs, starts and stops an embedded target (root needed).
+
+Options:
+  --config FILE          run against your server, as FILE describes (README: "Point it at your server")
+  --target NAME          embedded target: prosody (default), ejabberd, jabberd2
+  --profile P            embedded target's TLS policy: tls-required (default), tls-optional
+  --tags EXPR            cucumber tag expression, e.g. '@MUST and @c2s' or @req:core-4.3-3
+  --name REGEX           only scenarios whose name matches
+  --fail-on G            exit 1 on: must (default: a MUST violated or a scenario broken),
+                         should (adds SHOULD failures), none (only when no scenario ran)
+  --known-failures FILE  failures listed there (targets/*/expected.json format) do not fail the gate
+  --parallel N           cucumber workers, 1 to 16 (default: the config's 'parallel')
+  --reports DIR          where the reports go (default: reports/)
+  --no-preflight         skip the reachability and login check before the scenarios
+  --no-render            do not render the Allure report (needs Java 17)
+  --verbose              cucumber's own console: every failed scenario with its steps and transcripts
+  --help                 this text
+  --version              the suite's version
+
+Exit codes: 0 the gate passed, 1 the gate failed, 2 a mistake in the options or the config.`;
+
+/** A mistake on the command line: one line naming it, pointing at --help. */
+function usageError(e: unknown): ConfigError {
+  const err = e as { code?: string; message?: string };
+  const opt = /'(-[^' ]+)/.exec(err.message ?? '')?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new ConfigError(`unknown option ${opt}: see --help for the options`);
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new ConfigError(`${String(err.message).split('.')[0]}: options only (see --help)`);
+  return new ConfigError(`${String(err.message ?? e).split('\n')[0]}: see --help`);
+}
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       config: { type: 'string' },
@@ -62,13 +99,36 @@ function options(argv: string[]): Options {
       reports: { type: 'string', default: path.join(ROOT, 'reports') },
       profile: { type: 'string', default: 'tls-required' },
       'no-render': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       'inside-lab': { type: 'boolean', default: false },
       'resolved-config': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'V', default: false },
     },
     strict: true,
   });
+}
+
+function options(argv: string[]): Options {
+  let parsed;
+  try {
+    parsed = parseOptions(argv);
+  } catch (e) {
+    throw usageError(e);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  if (values.version) {
+    process.stdout.write(`${PKG.name} ${PKG.version} (draft-ietf-xmpp-core-23 / RFC 3920)\n`);
+    process.exit(0);
+  }
   const failOn = values['fail-on'];
   if (failOn !== 'must' && failOn !== 'should' && failOn !== 'none') throw new ConfigError(`--fail-on ${failOn}: use must, should or none`);
+  const targets = fs.readdirSync(TARGETS_DIR).filter((t) => fs.existsSync(path.join(TARGETS_DIR, t, 'config.json')));
+  if (!values.config && !targets.includes(values.target!)) throw new ConfigError(`--target ${values.target}: use ${targets.join(', ')}, or --config FILE for your own server`);
   if (!(values.profile in PROFILES)) throw new ConfigError(`--profile ${values.profile}: use ${Object.keys(PROFILES).join(' or ')}`);
   const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
   if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) throw new ConfigError(`--parallel ${values.parallel}: use a whole number from 1 to 16`);
@@ -85,6 +145,7 @@ function options(argv: string[]): Options {
     profile: values.profile as ProfileName,
     insideLab: values['inside-lab']!,
     render: !values['no-render'],
+    verbose: values.verbose!,
     cfgFile: values['resolved-config'],
   };
 }
@@ -103,7 +164,7 @@ async function runSuite(cfg: Config, cfgFile: string, o: Options): Promise<void>
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
+    env: { ...process.env, XMPP_CONSOLE: o.verbose ? 'verbose' : 'progress', XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
   });
   const boundMs = Number(process.env.XMPP_RUN_BOUND_MS ?? 15 * 60_000);
   try {
@@ -203,13 +264,13 @@ async function main(): Promise<number> {
   }
   const c = report(cfg, o, startedAt);
   if (o.render) for (const p of await renderAllure(ROOT, o.reports)) say(p);
-  const s = c.summary;
-  say(
-    `\n${c.target.software?.name ?? cfg.domain} ${c.target.software?.version ?? ''}: scenarios ${s.scenarios.passed} passed, ${s.scenarios.failed} failed, ${s.scenarios.skipped} skipped, ${s.scenarios.broken} broken; ` +
-      `requirements ${s.requirements.passed} passed, ${s.requirements.failedMust} MUST violated, ${s.requirements.failedShould} SHOULD not met, ${s.requirements.skipped} not applicable, ${s.requirements.broken} undecided, ${s.requirements.notCovered} not covered`,
-  );
-  if (c.schemas) say(schemasSummary(c.schemas));
-  say(`reports: ${path.relative(process.cwd(), o.reports) || '.'}/compliance.json, allure-single/index.html, junit.xml`);
+  // the console and summary.md are rendered from compliance.json as written, so they cannot disagree with it
+  const written = ComplianceSchema.parse(JSON.parse(fs.readFileSync(path.join(o.reports, 'compliance.json'), 'utf8')));
+  fs.writeFileSync(path.join(o.reports, 'summary.md'), markdownSummary(written));
+  const shown = path.relative(process.cwd(), o.reports) || '.';
+  const lines = consoleSummary(written, shown.startsWith('..') ? o.reports : shown, o.render);
+  if (written.schemas) lines.splice(lines.length - 1, 0, schemasSummary(written.schemas));
+  for (const line of lines) say(line);
   let known: KnownFailures | undefined;
   if (o.knownFailures) {
     known = applyKnownFailures(c, loadExpected(o.knownFailures));

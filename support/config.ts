@@ -1,5 +1,6 @@
 // Everything a user sets, in one zod schema. Read from a JSON file, then environment overrides
-// (XMPP_TARGET_DOMAIN, XMPP_C2S_PORT, ...). Every error is one line naming the field to fix.
+// (XMPP_TARGET_DOMAIN, XMPP_C2S_PORT, ...). Every problem is reported at once, each on its own
+// line naming the field to fix, so that a config with three mistakes takes one run to fix.
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -102,36 +103,44 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
   cur[path[path.length - 1]!] = value;
 }
 
-function coerce(name: string, raw: string, type: 'string' | 'number' | 'boolean'): unknown {
-  if (type === 'string') return raw;
+/** The value of an environment override, or the one-line problem with it. */
+function coerce(name: string, raw: string, type: 'string' | 'number' | 'boolean'): { value: unknown } | { problem: string } {
+  if (type === 'string') return { value: raw };
   if (type === 'number') {
     const n = Number(raw);
-    if (!Number.isFinite(n) || raw.trim() === '') throw new ConfigError(`${name}=${raw}: expected a number`);
-    return n;
+    if (!Number.isFinite(n) || raw.trim() === '') return { problem: `${name}=${raw}: expected a number` };
+    return { value: n };
   }
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(`${name}=${raw}: expected true or false`);
+  if (raw === 'true' || raw === '1') return { value: true };
+  if (raw === 'false' || raw === '0') return { value: false };
+  return { problem: `${name}=${raw}: expected true or false` };
 }
 
-/** One line for the first problem zod found: the field's path, what is wrong, how to fix it. */
+/** One line for one problem zod found: the field's path, what is wrong, how to fix it. */
 export function describeIssue(issue: z.core.$ZodIssue, source: string): string {
   const field = issue.path.length ? issue.path.join('.') : '(top level)';
   let fix = issue.message;
   if (issue.code === 'unrecognized_keys') fix = `unknown field(s) ${issue.keys.join(', ')}: remove or correct the spelling`;
   else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) fix = `missing: set ${field} (${issue.expected})`;
+  else if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) fix = `empty: set ${field}`;
   return `config error in ${source}: ${field}: ${fix}`;
 }
 
 export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = {}): Config {
   const obj = (typeof raw === 'object' && raw !== null ? structuredClone(raw) : {}) as Record<string, unknown>;
+  const problems: string[] = [];
   for (const [name, [path, type]] of Object.entries(ENV)) {
     const v = env[name];
-    if (v !== undefined && v !== '') setPath(obj, path, coerce(name, v, type));
+    if (v === undefined || v === '') continue;
+    const c = coerce(name, v, type);
+    if ('problem' in c) problems.push(`config error in the environment: ${c.problem}`);
+    else setPath(obj, path, c.value);
   }
   const result = ConfigSchema.safeParse(obj);
-  if (!result.success) throw new ConfigError(describeIssue(result.error.issues[0]!, source));
-  return result.data;
+  if (!result.success) problems.push(...result.error.issues.map((i) => describeIssue(i, source)));
+  // every problem, each on its own line
+  if (problems.length) throw new ConfigError([...new Set(problems)].join('\n'));
+  return result.data!;
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {

@@ -100,7 +100,28 @@ export function checkFidelity(reportsDir: string, opts: FidelityOptions = {}): D
   out.push(...checkJunit(reportsDir, c, opts.root ?? ROOT));
   out.push(...checkCucumberJson(reportsDir, c));
   out.push(...checkRequirementsPage(reportsDir, c));
+  out.push(...checkSummary(reportsDir, c));
   if (opts.matrixDir) out.push(...checkMatrix(opts.matrixDir, reportsDir, c));
+  return out;
+}
+
+/**
+ * summary.md (support/report/summary.ts): a row for every failed requirement with its level, no
+ * row for any other, and the counts line. Absent (a run that stopped before its report): nothing to compare.
+ */
+function checkSummary(dir: string, c: Compliance): Disagreement[] {
+  const file = path.join(dir, 'summary.md');
+  if (!fs.existsSync(file)) return [];
+  const md = fs.readFileSync(file, 'utf8');
+  const rows = new Map([...md.matchAll(/^\| (core-[\d.]+-\d+) \| (MUST|SHOULD|MAY) \|/gm)].map((m) => [m[1]!, m[2]!]));
+  const out: Disagreement[] = [];
+  for (const r of c.requirements) {
+    const want = r.verdict === 'failed' ? (r.level ?? 'must').toUpperCase() : undefined;
+    if (rows.get(r.id) !== want) out.push({ kind: 'requirement', subject: r.id, report: 'summary.md', shows: rows.has(r.id) ? `failed (${rows.get(r.id)})` : 'no row', holds: reqVerdictText(r) });
+  }
+  const s = c.summary.requirements;
+  const counts = `requirements (${s.total}): ${s.passed} passed, ${s.failedMust} MUST violated, ${s.failedShould} SHOULD not met, ${s.skipped} not applicable, ${s.broken} undecided, ${s.notCovered} not covered`;
+  if (!md.includes(counts)) out.push({ kind: 'run', subject: 'requirement counts', report: 'summary.md', shows: /^- requirements .*$/m.exec(md)?.[0] ?? 'no counts line', holds: counts });
   return out;
 }
 

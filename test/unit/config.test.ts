@@ -146,6 +146,22 @@ test(
   },
 );
 
+test('every problem in one run, each on its own line naming its field', () => {
+  const raw = { ...minimal(), domain: '', c2s: { host: '127.0.0.1', port: 70000 }, tls: { policy: 'sometimes', polcy: 'none' }, accounts: [{ user: 'a', password: 'p' }] };
+  let err: unknown;
+  try {
+    parseConfig(raw, 'cfg.json', { XMPP_C2S_HOST: 'h', XMPP_QUIET_MS: 'soon' });
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof ConfigError);
+  const lines = err.message.split('\n');
+  for (const field of [/^config error in cfg\.json: domain:/, /^config error in cfg\.json: c2s\.port:/, /^config error in cfg\.json: tls\.policy:/, /^config error in cfg\.json: tls: unknown field\(s\) polcy/, /^config error in cfg\.json: accounts: .*two accounts/, /^config error in the environment: XMPP_QUIET_MS=soon: expected a number/]) {
+    assert.equal(lines.filter((l) => field.test(l)).length, 1, `one line matching ${field} in:\n${err.message}`);
+  }
+  assert.equal(lines.length, 6, err.message);
+});
+
 test('secretsOf lists passwords and their PLAIN encodings', () => {
   const c = parseConfig(minimal(), 'cfg.json');
   const s = secretsOf(c);
