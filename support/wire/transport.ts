@@ -175,7 +175,7 @@ export class Transport {
     if (!secure.authorized && !opts.allowSelfSigned) {
       secure.destroy();
       throw new TargetUnreachable(
-        `the target's certificate is not trusted (${info.authorizationError}); set tls.allowSelfSigned=true or tls.ca in the config`,
+        `the target's certificate is not trusted (${info.authorizationError}); set tls.allowSelfSigned=true or tls.caFile in the config`,
       );
     }
     return info;
