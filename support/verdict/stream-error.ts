@@ -48,6 +48,9 @@ export async function streamError(s: XmppStream, only: string[] | null): Promise
   const text = element.child('text', NS.streams)?.text();
   const matched = names.find((n) => allowed.includes(n));
   if (!matched) {
+    // end the stream as a well-behaved peer does before failing, so that what followed the error
+    // (4.7.1: '</stream:stream>', the TCP close) is on record for the run-wide check, not cut short
+    await s.awaitCloseAfterError();
     const where = s.where();
     const later = names.find((n) => LATER_NAMES[n] && allowed.includes(LATER_NAMES[n]!));
     if (later) violated({ summary: `the target sent <${later}/>, the name RFC 6120 gave this condition later; under draft-ietf-xmpp-core-23 it is <${LATER_NAMES[later]}/> (RFC 3920 4.7.3)`, accepted, actual: element.toString(), where });
