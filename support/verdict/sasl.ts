@@ -62,6 +62,8 @@ export function wrongPasswordRefused(world: XmppWorld, name: string, o: SaslOutc
 /** RFC 3920 6.2: the target allows at least 2 retries; each failed attempt is answered with <failure/> holding `condition` (6.4). */
 export function everyAttemptFailsWith(world: XmppWorld, condition: string): void {
   const all = (world.memo.get('attempts') as SaslOutcome[] | undefined) ?? [];
+  // nothing was attempted: nothing is shown, so nothing passes
+  if (!all.length) throw new Undecided('no SASL attempt was made, so no answer to one can be judged');
   const accepted = [`<failure/> with <${condition}/> to every attempt, the connection left open for a retry (RFC 3920 6.2, 6.4)`];
   all.forEach((o, i) => {
     if (o.end === 'closed') violated({ summary: `attempt ${i + 1} of ${all.length}: the target ended the connection instead of allowing a retry (RFC 3920 6.2: at least 2 retries)`, accepted, actual: describeOutcome(o), where: where(world) });
