@@ -164,9 +164,13 @@ export class Client implements ClientState {
     this.stage = 'session';
   }
 
-  /** Where silence can be proved by an IQ round-trip: once the stream is authenticated. */
+  /**
+   * Where silence can be proved by an IQ round-trip: once a resource is bound. Before that a
+   * server need not answer a stanza (RFC 3920 7: the client binds before it sends stanzas;
+   * ejabberd 23.01 leaves an IQ sent after SASL but before binding unanswered).
+   */
   get canRoundTrip(): boolean {
-    return STAGES.indexOf(this.stage) >= STAGES.indexOf('sasl');
+    return STAGES.indexOf(this.stage) >= STAGES.indexOf('bind');
   }
 }
 
