@@ -4,7 +4,7 @@ import { When, Then } from '@cucumber/cucumber';
 import { Given } from '../support/given.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { el } from '../support/wire/element.ts';
-import { newKey, verifyWithTarget } from '../support/peer/server.ts';
+import { newKey, verifyWithTarget, openS2s } from '../support/peer/server.ts';
 import { nextId } from '../support/peer/client.ts';
 import { notApplicable } from '../support/hooks.ts';
 import {
@@ -64,10 +64,8 @@ Then('the stream ids are distinct, not short, and not sequential', function (thi
 
 When("the peer opens a stream to the target's s2s port", async function (this: XmppWorld) {
   const s = await this.originate('initial');
-  s.openStream({ from: this.cfg.peer.domain, to: this.cfg.domain });
-  const h = await s.expectHeader();
-  // a version-1.0 receiving entity announces its features right after the header
-  if (h.attr('version')) this.memo.set('s2s-features', await s.expectFeatures());
+  const features = await openS2s(s, this.cfg, { from: this.cfg.peer.domain, to: this.cfg.domain });
+  if (features) this.memo.set('s2s-features', features);
 });
 
 When("the peer opens a stream to the target's s2s port with:", async function (this: XmppWorld, bytes: string) {

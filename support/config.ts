@@ -44,6 +44,12 @@ export const ConfigSchema = z
         /** a second domain the peer serves, for piggybacking on a validated connection (8.3) */
         secondDomain: z.string().min(1).default('peer2.test'),
         listen: hostPort.default({ host: '127.0.0.2', port: 5269 }),
+        /**
+         * STARTTLS on server-to-server streams, as a deployed server does: the peer uses it when the
+         * target offers it, and offers it on its listener (a self-signed certificate for its domain,
+         * made at run time). false: the peer's s2s streams stay plaintext.
+         */
+        starttls: z.boolean().default(true),
       })
       .prefault({}),
     timeouts: z

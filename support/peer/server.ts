@@ -12,7 +12,8 @@ import { Transport } from '../wire/transport.ts';
 import { el, NS, type XmlElement } from '../wire/element.ts';
 import { TIMER_NOTE, XmppStream, type InboxEvent } from './stream.ts';
 import type { Config } from '../config.ts';
-import { TargetUnreachable } from '../errors.ts';
+import { TargetUnreachable, Undecided } from '../errors.ts';
+import { peerCredentials } from './pki.ts';
 import { violated } from '../verdict/judge.ts';
 
 export type Initiator = 'peer' | 'target';
@@ -102,6 +103,30 @@ export async function originate(o: S2sOptions, attrs: Record<string, string | un
   const stream = new XmppStream(transport, { label: o.label, responseMs: o.cfg.timeouts.responseMs, quietMs: o.cfg.timeouts.quietMs, secrets: o.secrets, contentNs: NS.server });
   o.ledger.enter(stream, 'peer');
   return stream;
+}
+
+/**
+ * The peer opens its stream as the originating server: the header, the response header and, for
+ * version 1.0, the features. When the target offers STARTTLS and the config allows it
+ * (peer.starttls), the peer secures the stream first (RFC 3920 5.2: <starttls/>, <proceed/>, the
+ * handshake, a new stream), as a deployed server does. Returns the features of the stream the
+ * scenario goes on with (undefined without version 1.0).
+ */
+export async function openS2s(s: XmppStream, cfg: Config, attrs: Record<string, string | undefined>): Promise<XmlElement | undefined> {
+  s.openStream(attrs);
+  const h = await s.expectHeader();
+  // a version-1.0 receiving entity announces its features right after the header
+  if (!h.attr('version')) return undefined;
+  const features = await s.expectFeatures();
+  if (!cfg.peer.starttls || !features.child('starttls', NS.tls)) return features;
+  s.send(el('starttls', { xmlns: NS.tls }));
+  const answer = await s.expectElement((e) => e.ns === NS.tls, '<proceed/> or <failure/> in the TLS namespace');
+  if (!answer.is('proceed', NS.tls)) throw new Undecided(`the target offered STARTTLS to the peer and then refused it (${answer}): the peer's stream could not be secured`);
+  await s.startTls({ servername: cfg.domain, allowSelfSigned: true });
+  s.restart();
+  s.openStream(attrs);
+  await s.expectHeader();
+  return s.expectFeatures();
 }
 
 export interface ListenerPolicy {
@@ -208,11 +233,19 @@ export class PeerListener {
       const id = newStreamId();
       stream.memo.set('id', id);
       stream.openStream({ from: h.attr('to') ?? this.o.cfg.peer.domain, to: h.attr('from'), id, version: h.attr('version') ? '1.0' : undefined, ...(this.policy.dialbackNs ? { 'xmlns:db': this.policy.dialbackNs } : {}) });
-      if (h.attr('version')) stream.sendRaw(`<stream:features><dialback xmlns='urn:xmpp:features:dialback'/></stream:features>`);
+      const tls = this.o.cfg.peer.starttls && !stream.tls ? `<starttls xmlns='${NS.tls}'/>` : '';
+      if (h.attr('version')) stream.sendRaw(`<stream:features>${tls}<dialback xmlns='urn:xmpp:features:dialback'/></stream:features>`);
       return;
     }
     if (ev.kind !== 'element') return;
     const e = ev.element;
+    if (e.is('starttls', NS.tls) && this.o.cfg.peer.starttls && !stream.tls) {
+      // RFC 3920 5.2 steps 4-5, the peer as receiving entity: <proceed/>, then the handshake; the target opens a new stream
+      stream.sendRaw(`<proceed xmlns='${NS.tls}'/>`);
+      const { key, cert } = peerCredentials([this.o.cfg.peer.domain, this.o.cfg.peer.secondDomain]);
+      void stream.acceptTls(key, cert);
+      return;
+    }
     if (isDb(e, 'verify') && !e.attr('type')) {
       // authoritative role: is this key one the suite issued on the stream with that id?
       const key = this.issued.get(e.attr('id') ?? '');
@@ -265,8 +298,7 @@ export class PeerListener {
 export async function verifyWithTarget(o: S2sOptions, peerDomain: string, targetDomain: string, id: string, key: string): Promise<string> {
   const s = await originate({ ...o, label: `peer-verify-${id.slice(0, 6)}` });
   try {
-    s.openStream({ from: peerDomain, to: targetDomain });
-    await s.expectHeader();
+    await openS2s(s, o.cfg, { from: peerDomain, to: targetDomain });
     s.send(el('db:verify', { from: peerDomain, to: targetDomain, id }, key));
     const answer = await s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
     return answer.attr('type')!;

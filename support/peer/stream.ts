@@ -362,6 +362,20 @@ export class XmppStream {
     return this.tls;
   }
 
+  /** Server side of STARTTLS (the target opened this connection to the peer's listener): the handshake, then a new stream. */
+  async acceptTls(key: string, cert: string): Promise<void> {
+    this.transcript.note('TLS handshake begins (the peer is the TLS server)');
+    this.reader.reset();
+    this.header = undefined;
+    try {
+      this.tls = await this.transport.acceptTls(key, cert, this.opts.responseMs);
+      this.transcript.note(`TLS established: ${this.tls.protocol} ${this.tls.cipher}`);
+    } catch (e) {
+      this.transcript.note(`the TLS handshake with the target failed: ${(e as Error).message}`);
+      this.destroy();
+    }
+  }
+
   /** Close politely: '</stream:stream>' then half-close; tear down if the target does not follow. */
   close(): void {
     if (!this.ended) {
