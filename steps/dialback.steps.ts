@@ -14,7 +14,7 @@ import {
   initialHeaderCarries, initialHeaderHas, initialHeaderHasOrDialbackNone, initialHeaderLacks, neverReachesRecipient,
   noStanzaBeforeValid, noStanzaOverPeersConnection, noStreamFeatures, notHandledAsAddressedToItself, ownConnectionValidated,
   receivedOverTargetsConnection, recipientReceives, responseFromServed, responseHeaderLacks, saslOfferedToPeer,
-  settlesValidationRequest, streamHeaderWithId, targetsValidation, unpredictableStreamIds, validatesPeersConnection,
+  settlesValidationRequest, streamHeaderWithId, targetsValidation, unpredictableStreamIds, validatesPeersConnection, validatesOrRefusesUnencrypted,
 } from '../support/verdict/dialback.ts';
 
 Given("the peer's listener serves its domains", async function (this: XmppWorld) {
@@ -113,6 +113,7 @@ When('the peer sends over its connection, before it is validated:', function (th
 });
 
 Then("the target validates the peer's connection for {string}", function (this: XmppWorld, domain: string) { return validatesPeersConnection(this, domain); });
+Then("the target validates the peer's connection for {string}, or refuses it as unencrypted", function (this: XmppWorld, domain: string) { return validatesOrRefusesUnencrypted(this, domain); });
 
 Then("the target declares the peer's connection invalid and closes the stream and the TCP connection", function (this: XmppWorld) { return declaresInvalidAndCloses(this); });
 

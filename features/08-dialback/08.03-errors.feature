@@ -92,7 +92,9 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
     Scenario: a peer stream header without version is answered without version
       "If either entity receives a stream header with no 'version' attribute, the entity MUST
       consider the version supported by the other entity to be '0.0' and SHOULD NOT include a
-      'version' attribute in the stream header it sends in reply."
+      'version' attribute in the stream header it sends in reply." A stream without version has no
+      stream features, so no STARTTLS: a target whose policy requires encryption between servers
+      may refuse it with `<policy-violation/>`; the reply header is judged either way.
       Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
       version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
       header.
@@ -102,13 +104,15 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='{domain}'>
         """
       And the peer asks the target to validate "{peer-domain}"
-      Then the target validates the peer's connection for "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}", or refuses it as unencrypted
       And the target's response stream header has no "version" attribute
 
     @req:core-4.4.1-8 @req:core-4.6-1 @MUST @s2s
     Scenario: a pre-1.0 peer gets no stream features and is validated by dialback
       The target "MUST consider the version supported by the other entity to be '0.0'"; stream
-      features are announced to an entity that sent version '1.0' or higher (4.6).
+      features are announced to an entity that sent version '1.0' or higher (4.6). A target whose
+      policy requires encryption between servers may refuse the unencrypted stream with
+      `<policy-violation/>`; what it sent before is judged either way.
       Reading: To consider the other entity's version '0.0' is to treat it as a pre-1.0 entity: no
       version-1.0 stream features (4.6) and, as the SHOULD NOT asks, no 'version' on the reply
       header.
@@ -118,7 +122,7 @@ Feature: 8.3 Dialback Protocol: addressing and stream errors
         <?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server' xmlns:db='jabber:server:dialback' from='{peer-domain}' to='{domain}'>
         """
       And the peer asks the target to validate "{peer-domain}"
-      Then the target validates the peer's connection for "{peer-domain}"
+      Then the target validates the peer's connection for "{peer-domain}", or refuses it as unencrypted
       And the target sent no stream features on that connection
 
   Rule: 8.3 steps 6-8: the target as authoritative server

@@ -76,6 +76,39 @@ export async function validatesPeersConnection(world: XmppWorld, domain: string)
   world.outcome(`validated for ${d} ${how}`);
 }
 
+/**
+ * As validatesPeersConnection, for a peer that cannot negotiate TLS (a stream without version has
+ * no stream features, so no STARTTLS): a target whose policy requires encryption on s2s may refuse
+ * it with <policy-violation/> (4.7.3: "the entity has violated some local service policy") and end
+ * the stream; that refusal is accepted and named. Anything else is judged as validation.
+ */
+export async function validatesOrRefusesUnencrypted(world: XmppWorld, domain: string): Promise<void> {
+  const s = world.peerStream();
+  const d = world.render(domain);
+  const first = await s.expect(
+    (e) => e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream)),
+    `<db:result type='valid'/> for ${d}, or <policy-violation/>`,
+    world.cfg.timeouts.responseMs * 2,
+  );
+  if (first.kind === 'element' && first.element.is('error', NS.stream)) {
+    const cond = conditionOf(first.element);
+    s.putBack(first);
+    if (cond !== 'policy-violation') {
+      violated({
+        summary: `the target ended the stream with ${cond ? `<${cond}/>` : 'a stream error without a defined condition'} instead of validating the connection`,
+        accepted: [`<db:result type='valid'/> for ${d}`, '<policy-violation/>: a policy that requires encryption, which this stream cannot negotiate'],
+        actual: first.element.toString(),
+        where: s.where(),
+      });
+    }
+    const closed = await s.awaitCloseAfterError();
+    world.outcome(`refused under the target's encryption policy: <policy-violation/>${closed.streamClosed ? ', </stream:stream>' : ''}, TCP ${closed.tcp} (a stream without version cannot negotiate TLS)`);
+    return;
+  }
+  s.putBack(first);
+  await validatesPeersConnection(world, domain);
+}
+
 /** 8.3 step 10: "If the connection is invalid, then the Receiving Server MUST terminate both the XML stream and the underlying TCP connection." */
 export async function declaresInvalidAndCloses(world: XmppWorld): Promise<void> {
   const s = world.peerStream();

@@ -1,7 +1,7 @@
-// A rewriting proxy in front of a real target's c2s port: it makes the target violate exactly
-// one requirement (a negative control), or repair one known departure (a positive control).
-// It terminates STARTTLS on both sides (its own self-signed certificate to the suite, TLS to
-// the target), so it sees and rewrites the plaintext of every stage.
+// A rewriting proxy in front of a real target's c2s or s2s port, or of the peer's listener: it
+// makes the target violate exactly one requirement (a negative control), or repair one known
+// departure (a positive control). It terminates STARTTLS on both sides (its own self-signed
+// certificate to whichever side asked for TLS), so it sees and rewrites the plaintext of every stage.
 import net from 'node:net';
 import tls from 'node:tls';
 
@@ -126,6 +126,15 @@ export class Proxy {
       if (!text) return;
       const out = m.toTarget ? m.toTarget(text, conn, this) : text;
       if (out) target.write(out);
+      // reversed (the target's connection to the peer's listener): the suite's listener is the TLS server
+      if (this.o.reversed && /<proceed[\s/>]/.test(text) && !upgrading) {
+        upgrading = true;
+        void this.upgrade(client, target, true).then(([c, t]) => {
+          client = c;
+          target = t;
+          wire();
+        }, () => conn.close());
+      }
     };
     const onTargetData = (d: Buffer) => {
       const text = down.push(d.toString('utf8'));
@@ -168,9 +177,28 @@ export class Proxy {
     wire();
   }
 
-  /** STARTTLS on both sides: detach the plaintext handlers, then TLS server to the suite and TLS client to the target. */
-  private async upgrade(client: net.Socket, target: net.Socket): Promise<[net.Socket, net.Socket]> {
+  /**
+   * STARTTLS on both sides: detach the plaintext handlers, then TLS server to the side that sent
+   * <starttls/> and TLS client to the side that answered <proceed/>: to the suite and to the
+   * target, or the other way round on the target's connections to the peer's listener.
+   */
+  private async upgrade(client: net.Socket, target: net.Socket, reversed = false): Promise<[net.Socket, net.Socket]> {
     for (const s of [client, target]) for (const ev of ['data', 'end', 'close', 'error']) s.removeAllListeners(ev);
+    if (reversed) {
+      const c = tls.connect({ socket: client, rejectUnauthorized: false });
+      const t = new tls.TLSSocket(target, { isServer: true, key: this.o.key, cert: this.o.cert });
+      await Promise.all([
+        new Promise<void>((resolve, reject) => {
+          c.once('secureConnect', resolve);
+          c.once('error', reject);
+        }),
+        new Promise<void>((resolve, reject) => {
+          t.once('secure', resolve);
+          t.once('error', reject);
+        }),
+      ]);
+      return [c, t];
+    }
     const t = tls.connect({ socket: target, rejectUnauthorized: false });
     const c = new tls.TLSSocket(client, { isServer: true, key: this.o.key, cert: this.o.cert });
     await Promise.all([
