@@ -305,6 +305,7 @@ Feature: 8.3 Dialback Protocol
     Scenario: the target's stream header toward the peer carries xml:lang
       "An 'xml:lang' attribute ... SHOULD be included by the initiating entity on the header for
       the initial stream".
+      Reading: Every stream header the target sends as initiating entity is a header for an initial stream (4.1: the initial stream is the one from the initiating entity; 5.2 step 8 has the initiating entity initiate a new stream after TLS), so 'xml:lang' is checked on each: the first and the new stream after STARTTLS.
       Given the peer's listener serves its domains
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"

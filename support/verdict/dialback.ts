@@ -375,44 +375,58 @@ function targetInitialHeader(world: XmppWorld, accepted: string[]): { h: XmlElem
   return { h, where: s?.where() };
 }
 
+/**
+ * Every stream header the target sent on its first connection to the peer's listener: each opens
+ * an initial stream, the first one and the new stream after STARTTLS (5.2 step 8: the initiating
+ * entity "MUST initiate a new stream"). The first that breaks `ok` is returned with its name.
+ */
+function initialHeaderBreaking(world: XmppWorld, accepted: string[], ok: (h: XmlElement) => boolean): { bad?: { h: XmlElement; which: string }; all: XmlElement[]; where: string | undefined } {
+  targetInitialHeader(world, accepted);
+  const s = world.listener!.accepted[0]!;
+  const all = s.received.filter((r) => r.kind === 'header').map((r) => r.element);
+  const i = all.findIndex((h) => !ok(h));
+  const which = i === 0 ? (all.length > 1 ? 'its first header' : 'its header') : `its header #${i + 1} (the new stream after ${s.tls ? 'STARTTLS' : 'a restart'})`;
+  return { ...(i >= 0 ? { bad: { h: all[i]!, which } } : {}), all, where: s.where() };
+}
+
+const headersOutcome = (all: XmlElement[]) => (all.length > 1 ? `on all ${all.length} of its initial stream headers (the first and each new stream after STARTTLS)` : 'on its initial stream header');
+
 /** 4.4.1 and 5.1 (version '1.0' on the initial header of an entity that complies with the draft), 6.1 (an initiating entity capable of SASL). */
 export function initialHeaderHas(world: XmppWorld, name: string, value: string): void {
   const want = world.render(value);
-  const accepted = [`${name}='${want}' on the target's initial stream header`];
-  const { h, where } = targetInitialHeader(world, accepted);
-  if (h.attr(name) !== want) violated({ summary: `the target's initial stream header carries ${h.attr(name) === undefined ? `no '${name}'` : `${name}='${h.attr(name)}'`}, expected '${want}'`, accepted, actual: h.toString(), where });
-  world.outcome(`${name}='${want}' on ${h}`);
+  const accepted = [`${name}='${want}' on every initial stream header the target sent`];
+  const { bad, all, where } = initialHeaderBreaking(world, accepted, (h) => h.attr(name) === want);
+  if (bad) violated({ summary: `${bad.which} toward the peer carries ${bad.h.attr(name) === undefined ? `no '${name}'` : `${name}='${bad.h.attr(name)}'`}, expected '${want}'`, accepted, actual: bad.h.toString(), where });
+  world.outcome(`${name}='${want}' ${headersOutcome(all)}`);
 }
 
 /** 4.4 constrains 'to' where it is present; 8.3 step 2 makes it OPTIONAL on a dialback stream header. */
 export function initialHeaderHasOrDialbackNone(world: XmppWorld, name: string, value: string): void {
   const want = world.render(value);
   const accepted = [`${name}='${want}', a hostname serviced by the receiving entity (RFC 3920 4.4)`, `no '${name}' on a header that declares dialback (OPTIONAL, 8.3 step 2)`];
-  const { h, where } = targetInitialHeader(world, accepted);
-  const got = h.attr(name);
-  if (got === undefined && Object.entries(h.attrs).some(([k, v]) => k.startsWith('xmlns:') && v === NS.dialback)) {
-    world.outcome(`'${name}' absent, OPTIONAL per 8.3 step 2 on a header that declares dialback: ${h}`);
-    return;
+  const dialbackNone = (h: XmlElement) => h.attr(name) === undefined && Object.entries(h.attrs).some(([k, v]) => k.startsWith('xmlns:') && v === NS.dialback);
+  const { bad, all, where } = initialHeaderBreaking(world, accepted, (h) => h.attr(name) === want || dialbackNone(h));
+  if (bad) {
+    const got = bad.h.attr(name);
+    violated({ summary: `${bad.which} toward the peer carries ${got === undefined ? `no '${name}' (and declares no dialback, where 8.3 step 2 would make it OPTIONAL)` : `${name}='${got}'`}, expected '${want}', a hostname serviced by the receiving entity`, accepted, actual: bad.h.toString(), where });
   }
-  if (got !== want) violated({ summary: `the target's initial stream header carries ${got === undefined ? `no '${name}' (and declares no dialback, where 8.3 step 2 would make it OPTIONAL)` : `${name}='${got}'`}, expected '${want}', a hostname serviced by the receiving entity`, accepted, actual: h.toString(), where });
-  world.outcome(`${name}='${want}' on ${h}`);
+  world.outcome(all.every(dialbackNone) ? `'${name}' absent, OPTIONAL per 8.3 step 2 on a header that declares dialback, ${headersOutcome(all)}` : `${name}='${want}' (or absent where dialback makes it OPTIONAL) ${headersOutcome(all)}`);
 }
 
 /** 4.4: "There SHOULD NOT be an 'id' attribute on the XML stream header sent from the initiating entity to the receiving entity". */
 export function initialHeaderLacks(world: XmppWorld, name: string): void {
-  const accepted = [`no '${name}' attribute, which the text says there SHOULD NOT be on an initiating entity's header (RFC 3920 4.4)`];
-  const { h, where } = targetInitialHeader(world, accepted);
-  const v = h.attr(name);
-  if (v !== undefined) violated({ summary: `the target's initial stream header toward the peer carries ${name}='${v}' (RFC 3920 4.4)`, accepted, actual: h.toString(), where });
-  world.outcome(`no '${name}' on ${h}`);
+  const accepted = [`no '${name}' attribute on any initial stream header the target sent, which the text says there SHOULD NOT be on an initiating entity's header (RFC 3920 4.4)`];
+  const { bad, all, where } = initialHeaderBreaking(world, accepted, (h) => h.attr(name) === undefined);
+  if (bad) violated({ summary: `${bad.which} toward the peer carries ${name}='${bad.h.attr(name)}' (RFC 3920 4.4)`, accepted, actual: bad.h.toString(), where });
+  world.outcome(`no '${name}' ${headersOutcome(all)}`);
 }
 
 /** 4.4: "An 'xml:lang' attribute ... SHOULD be included by the initiating entity on the header for the initial stream". */
 export function initialHeaderCarries(world: XmppWorld, name: string): void {
-  const accepted = [`a '${name}' attribute on the target's initial stream header`];
-  const { h, where } = targetInitialHeader(world, accepted);
-  if (!h.attr(name)) violated({ summary: `the target's initial stream header carries no '${name}'`, accepted, actual: h.toString(), where });
-  world.outcome(`${name}='${h.attr(name)}'`);
+  const accepted = [`a '${name}' attribute on every initial stream header the target sent`];
+  const { bad, all, where } = initialHeaderBreaking(world, accepted, (h) => !!h.attr(name));
+  if (bad) violated({ summary: `${bad.which} toward the peer carries no '${name}'`, accepted, actual: bad.h.toString(), where });
+  world.outcome(`${name} ${all.map((h) => `'${h.attr(name)}'`).join(', ')} ${headersOutcome(all)}`);
 }
 
 // --- 11.2.3 the dialback namespace ---------------------------------------------------------------
