@@ -37,7 +37,7 @@ test('a minimal config parses with defaults', () => {
   assert.deepEqual(c.c2s, { host: '127.0.0.1', port: 5222 });
   assert.equal(c.s2s, undefined);
   assert.deepEqual(c.tls, { policy: 'required', allowSelfSigned: false });
-  assert.deepEqual(c.peer, { domain: 'peer.test', secondDomain: 'peer2.test', listen: { host: '127.0.0.2', port: 5269 } });
+  assert.deepEqual(c.peer, { domain: 'peer.test', secondDomain: 'peer2.test', listen: { host: '127.0.0.2', port: 5269 }, starttls: true });
   assert.deepEqual(c.timeouts, { responseMs: 5000, quietMs: 800, connectMs: 3000 });
   assert.equal(c.parallel, 1);
 });
