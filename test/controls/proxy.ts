@@ -184,33 +184,18 @@ export class Proxy {
    */
   private async upgrade(client: net.Socket, target: net.Socket, reversed = false): Promise<[net.Socket, net.Socket]> {
     for (const s of [client, target]) for (const ev of ['data', 'end', 'close', 'error']) s.removeAllListeners(ev);
-    if (reversed) {
-      const c = tls.connect({ socket: client, rejectUnauthorized: false });
-      const t = new tls.TLSSocket(target, { isServer: true, key: this.o.key, cert: this.o.cert });
-      await Promise.all([
-        new Promise<void>((resolve, reject) => {
-          c.once('secureConnect', resolve);
-          c.once('error', reject);
-        }),
-        new Promise<void>((resolve, reject) => {
-          t.once('secure', resolve);
-          t.once('error', reject);
-        }),
-      ]);
-      return [c, t];
-    }
-    const t = tls.connect({ socket: target, rejectUnauthorized: false });
-    const c = new tls.TLSSocket(client, { isServer: true, key: this.o.key, cert: this.o.cert });
+    const server = new tls.TLSSocket(reversed ? target : client, { isServer: true, key: this.o.key, cert: this.o.cert });
+    const dialer = tls.connect({ socket: reversed ? client : target, rejectUnauthorized: false });
     await Promise.all([
       new Promise<void>((resolve, reject) => {
-        t.once('secureConnect', resolve);
-        t.once('error', reject);
+        dialer.once('secureConnect', resolve);
+        dialer.once('error', reject);
       }),
       new Promise<void>((resolve, reject) => {
-        c.once('secure', resolve);
-        c.once('error', reject);
+        server.once('secure', resolve);
+        server.once('error', reject);
       }),
     ]);
-    return [c, t];
+    return reversed ? [dialer, server] : [server, dialer];
   }
 }
