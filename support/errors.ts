@@ -61,7 +61,3 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-export function failed(message: string): never {
-  throw new ExpectationFailed(message);
-}
