@@ -205,8 +205,12 @@ export class PeerListener {
     return this.accepted.find((s) => s.label === label);
   }
 
-  /** Wait, bounded, until the target has opened `n` connections to the listener. */
-  async awaitConnections(n: number, ms = this.o.cfg.timeouts.responseMs): Promise<XmppStream[]> {
+  /**
+   * Wait, bounded, until the target has opened `n` connections to the listener. The target first
+   * resolves the peer's domain (SRV, then A: about 0.6 s on the embedded Prosody) and connects, so
+   * the bound is the connect bound plus the response bound.
+   */
+  async awaitConnections(n: number, ms = this.o.cfg.timeouts.connectMs + this.o.cfg.timeouts.responseMs): Promise<XmppStream[]> {
     const { host, port } = this.o.cfg.peer.listen;
     await this.until(() => this.accepted.length >= n, ms, `the target opens ${n} connection(s) to the peer's listener ${host}:${port}`, () => `${this.accepted.length} connection(s) opened`);
     return this.accepted;

@@ -1,9 +1,8 @@
 -- Prosody 0.12 (Debian) as the suite's embedded target: loopback only, state under $TARGET_RUN_DIR,
 -- nothing under /etc read. Started by targets/target.ts inside the lab (targets/lab/run.sh).
 -- Environment: TARGET_RUN_DIR (required), TARGET_DOMAIN, TARGET_C2S_PORT, TARGET_S2S_PORT,
--- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAIN, TARGET_PEER_HOST, TARGET_PEER_PORT.
+-- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAIN, TARGET_PEER2_DOMAIN.
 local R = assert(os.getenv("TARGET_RUN_DIR"), "TARGET_RUN_DIR is not set")
-local here = os.getenv("TARGET_CONFIG_DIR")
 local domain = os.getenv("TARGET_DOMAIN") or "target.test"
 local tls = os.getenv("TARGET_C2S_TLS") or "required"
 
@@ -11,7 +10,6 @@ run_as_root = true                 -- the lab runs as root; mod_posix refuses ui
 pidfile = R.."/prosody.pid"
 data_path = R.."/data"
 certificates = R.."/certs"
-plugin_paths = { here.."/plugins" }
 
 interfaces = { "127.0.0.1" }
 c2s_ports = { tonumber(os.getenv("TARGET_C2S_PORT") or 5222) }
@@ -24,13 +22,9 @@ use_ipv6 = false
 
 modules_enabled = {
   "disco"; "roster"; "saslauth"; "tls"; "dialback"; "ping"; "version"; "time"; "uptime"; "posix";
-  "s2s_static_route";              -- outgoing s2s to the suite's peer domain without any DNS query
 }
-local peer_route = { os.getenv("TARGET_PEER_HOST") or "127.0.0.2", tonumber(os.getenv("TARGET_PEER_PORT") or 5269) }
-s2s_static_routes = {
-  [os.getenv("TARGET_PEER_DOMAIN") or "peer.test"] = peer_route;
-  [os.getenv("TARGET_PEER2_DOMAIN") or "peer2.test"] = peer_route;
-}
+-- outgoing s2s finds the suite's peer domains as a production server does: SRV and A records, here
+-- from the lab's DNS stub (/etc/resolv.conf inside the lab names it)
 modules_disabled = { "offline" }   -- no offline storage: a message to an absent user is not kept for later tests
 
 authentication = "internal_hashed"

@@ -18,7 +18,6 @@ export const driver: TargetDriver = {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TARGET_RUN_DIR: runDir,
-      TARGET_CONFIG_DIR: here,
       TARGET_DOMAIN: cfg.domain,
       TARGET_C2S_PORT: String(cfg.c2s.port),
       TARGET_S2S_PORT: String(cfg.s2s?.port ?? 5269),
@@ -26,8 +25,6 @@ export const driver: TargetDriver = {
       TARGET_PEER_DOMAIN: cfg.peer.domain,
       TARGET_PEER2_DOMAIN: cfg.peer.secondDomain,
       TARGET_OTHER_DOMAIN: cfg.otherDomain ?? '',
-      TARGET_PEER_HOST: cfg.peer.listen.host,
-      TARGET_PEER_PORT: String(cfg.peer.listen.port),
     };
     const configFile = path.join(here, 'prosody.cfg.lua');
     // accounts are files under data/: prosodyctl writes them directly, before the server starts

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CONTROLS, NOT_APPLICABLE_ON_CONTROLS_TARGET } from './controls.ts';
 import { Proxy, type Conn } from './proxy.ts';
 import { loadConfig } from '../../support/config.ts';
+import { DnsStub, peerRecords } from '../../support/wire/dns.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../../targets/target.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,6 +45,9 @@ async function inside(): Promise<number> {
   const runDir = path.join(TARGETS_DIR, 'prosody', 'run');
   const only = process.env.CONTROL ? new RegExp(process.env.CONTROL) : undefined;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-controls-'));
+  // the lab's resolver, as in a --target run: the target finds the peer domains (here: the listener's proxy) by SRV and A records
+  const dns = new DnsStub(peerRecords([base.peer.domain, base.peer.secondDomain], base.peer.listen.host, base.peer.listen.port));
+  await dns.start('127.0.0.1', 53);
   let pass = 0;
   let fail = 0;
   const rows: string[] = [];
@@ -118,6 +122,7 @@ async function inside(): Promise<number> {
       }
     }
   } finally {
+    await dns.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(rows.join('\n'));
