@@ -9,7 +9,7 @@ import { sendStarttls, handshake, sendBytes, TLS_FATAL_ALERT } from '../support/
 import {
   starttlsOffered, starttlsRequired, starttlsNotOfferedAgain, proceedOrFailure, proceeds, noWhitespaceDuringTls,
   handshakeCompletes, noPlaintextAfterProceed, noXmlBeforeHandshakeEnd, newHeaderAndFeatures, differentStreamId,
-  failureThenClose, closesWithoutTls,
+  failureThenClose, closesWithoutTls, securedOwnConnection,
 } from '../support/verdict/tls.ts';
 
 Then('the stream features offer STARTTLS', function (this: XmppWorld) { starttlsOffered(this); });
@@ -92,3 +92,5 @@ Then('the new stream carries an id different from the previous stream', function
 Then('a <failure\\/> to STARTTLS is followed by <\\/stream:stream> and the TCP connection closing', function (this: XmppWorld) { return failureThenClose(this); });
 
 Then('the server closes the TCP connection without completing TLS', function (this: XmppWorld) { return closesWithoutTls(this); });
+
+Then('the target secured its own connection to the peer with TLS before dialback', function (this: XmppWorld) { return securedOwnConnection(this); });

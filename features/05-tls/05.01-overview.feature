@@ -1,7 +1,20 @@
 Feature: 5.1 Overview
   The rules for STARTTLS (RFC 3920 5.1). A c2s client sees the receiving entity's half of them:
   the offer, the bytes around `<proceed/>`, the features after TLS, and what happens when the
-  handshake fails.
+  handshake fails. The peer's listener sees the target as initiating server between two domains.
+
+  Rule: 5.1: servers secure the streams between two domains
+
+    @req:core-5.1-2 @SHOULD @s2s
+    Scenario: the target secures its own connection to the peer with TLS
+      "... servers SHOULD use TLS between two domains for the purpose of securing
+      server-to-server communications." The peer's listener offers STARTTLS on the connection the
+      target opens to it; the target's half of the SHOULD is to use it before dialback.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens its own connection to the peer and validates it by dialback
+      And the target secured its own connection to the peer with TLS before dialback
 
   Rule: 5.1 rule 3: a version 1.0 stream is offered STARTTLS
 

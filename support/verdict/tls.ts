@@ -176,3 +176,24 @@ export async function closesWithoutTls(world: XmppWorld): Promise<void> {
   if (r === 'open') violated({ summary: `the TLS negotiation failed, but the target left the TCP connection open for ${world.cfg.timeouts.responseMs} ms (RFC 3920 5.1 rule 13, 5.2 step 7: it MUST terminate the TCP connection)`, accepted: ['the TCP connection closed by the target', 'the TCP connection reset by the target'], actual: `TCP still open after ${world.cfg.timeouts.responseMs} ms`, where: s.where() });
   world.outcome(`TCP ${r} after the failed handshake (what the target sent in TLS records is not read as XML)`);
 }
+
+/**
+ * RFC 3920 5.1: "servers SHOULD use TLS between two domains for the purpose of securing
+ * server-to-server communications". The target's half, as initiating server: on the connection it
+ * opened to the peer, which offered STARTTLS, it negotiated TLS, and dialback ran only on the new
+ * stream after it. Not applicable when the peer offered no STARTTLS (peer.starttls is false).
+ */
+export function securedOwnConnection(world: XmppWorld): 'skipped' | undefined {
+  if (!world.cfg.peer.starttls) return notApplicable(world, "the peer offered no STARTTLS on the target's connections (peer.starttls is false in the config)");
+  const accepted = ["<starttls/> on the target's own connection to the peer, the TLS handshake, then dialback on the new stream"];
+  const s = world.listener?.accepted[0];
+  if (!s) return violated({ summary: "the target opened no connection to the peer's listener", accepted, actual: 'no connection' });
+  const received = s.received.map((r) => r.element);
+  const sent = received.map((e) => `<${e.name}>`).join(' ') || 'nothing';
+  if (!s.tls) violated({ summary: 'the target did not use the STARTTLS the peer offered on the connection it opened to the peer (RFC 3920 5.1)', accepted, actual: `TLS not negotiated; the target sent: ${sent}`, where: s.where() });
+  const secondHeader = s.received.findIndex((r, i) => r.kind === 'header' && i > 0);
+  const firstDialback = received.findIndex((e) => e.ns === NS.dialback);
+  if (firstDialback >= 0 && firstDialback < secondHeader) violated({ summary: 'the target sent dialback on its connection to the peer before TLS was negotiated', accepted, actual: `the target sent, in order: ${sent}`, where: s.where() });
+  world.outcome(`TLS on the target's own connection to the peer (${s.label}: ${s.tls!.protocol} ${s.tls!.cipher}), dialback after it`);
+  return undefined;
+}

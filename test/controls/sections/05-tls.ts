@@ -10,6 +10,12 @@ const PROCEED = /<proceed\b[^>]*\/>/;
 
 export const controls: Control[] = [
   {
+    scenario: 'the target secures its own connection to the peer with TLS',
+    change: "<starttls/> removed from the peer listener's features on the target's connections, so the target cannot secure them",
+    expect: 'failed',
+    mutation: { toTarget: (t, c) => (c.kind === 'listener' ? t.replace(/<starttls\b[^>]*\/>/, '') : t) },
+  },
+  {
     scenario: 'a version 1.0 stream is offered STARTTLS',
     change: '<starttls/> removed from the stream features',
     expect: 'failed',
