@@ -6,7 +6,7 @@ import type { XmppWorld } from '../world.ts';
 import { NS, type XmlElement } from '../wire/element.ts';
 import { ExpectationFailed, withoutLevel } from '../errors.ts';
 import { describe, type InboxEvent, type XmppStream } from '../peer/stream.ts';
-import { isStanza, judgeNotHandledOverS2s } from '../peer/server.ts';
+import { dialbackBound, isStanza, judgeNotHandledOverS2s } from '../peer/server.ts';
 import { notApplicable } from '../hooks.ts';
 import { conditionOf, streamErrorThenClose } from './stream-error.ts';
 import { nothingArrives } from './silence.ts';
@@ -68,7 +68,7 @@ export async function validatesPeersConnection(world: XmppWorld, domain: string)
   const d = world.render(domain);
   const s = world.peerStream();
   const accepted = [`<db:result type='valid'/> for ${d}, after the target asked the peer's authoritative listener (<db:verify/>, RFC 3920 8.3 steps 5-8)`];
-  const r = await s.expectElement((e) => isDb(e, 'result') && !!e.attr('type') && (e.attr('from') === undefined || e.attr('to') === d), `<db:result type='valid'/> for ${d}`, world.cfg.timeouts.responseMs * 2);
+  const r = await s.expectElement((e) => isDb(e, 'result') && !!e.attr('type') && (e.attr('from') === undefined || e.attr('to') === d), `<db:result type='valid'/> for ${d}`, dialbackBound(world.cfg));
   if (r.attr('type') !== 'valid') violated({ summary: `the target declared the connection ${r.attr('type')} for ${d}, though the authoritative listener answered valid`, accepted, actual: r.toString(), where: s.where() });
   const v = world.listener?.verifications ?? [];
   const how = v.length ? `after asking the peer's authoritative listener (${v.map((x) => `${x.label}: ${x.answered}`).join(', ')})` : 'without asking the authoritative listener';
@@ -88,7 +88,7 @@ export async function validatesOrRefusesUnencrypted(world: XmppWorld, domain: st
   const first = await s.expect(
     (e) => e.kind === 'element' && ((isDb(e.element, 'result') && !!e.element.attr('type')) || e.element.is('error', NS.stream)),
     `<db:result type='valid'/> for ${d}, or <policy-violation/>`,
-    world.cfg.timeouts.responseMs * 2,
+    dialbackBound(world.cfg),
   );
   if (first.kind === 'element' && first.element.is('error', NS.stream)) {
     const cond = conditionOf(first.element);
@@ -120,7 +120,7 @@ export async function declaresInvalidAndCloses(world: XmppWorld): Promise<void> 
   const first = await s.expect(
     settlesValidation,
     "<db:result type='invalid'/>, a stream error, or the connection closing",
-    world.cfg.timeouts.responseMs * 2,
+    dialbackBound(world.cfg),
   );
   let how = first.kind === 'element' ? first.element.toString() : 'the connection closed';
   if (first.kind === 'element' && isDb(first.element, 'result') && first.element.attr('type') === 'valid') violated({ summary: 'the target declared the connection valid although the authoritative listener answered invalid', accepted, actual: first.element.toString(), where: s.where() });
@@ -136,7 +136,7 @@ export async function settlesValidationRequest(world: XmppWorld): Promise<void> 
   const ev = await s.expect(
     settlesValidation,
     "the target's answer to <db:result/> (a type, a stream error, or closing)",
-    world.cfg.timeouts.responseMs * 2,
+    dialbackBound(world.cfg),
   );
   world.outcome(`the target settled the request: ${ev.kind === 'element' ? ev.element.toString() : 'the connection closed'}`);
 }
@@ -151,7 +151,7 @@ export async function dropsOrRefusesEarlyStanza(world: XmppWorld): Promise<void>
   const ev = await s.expect(
     settlesValidation,
     "the target's answer to <db:result/>",
-    world.cfg.timeouts.responseMs * 2,
+    dialbackBound(world.cfg),
   );
   const entry = world.ledger.entries.find((x) => x.stream === s);
   const answers = (entry?.received ?? []).filter((x) => isStanza(x));
@@ -299,7 +299,7 @@ export async function answersVerificationAndCloses(world: XmppWorld): Promise<vo
 
 /** 4.2: the stanza `id` from the target reaches the peer over a connection the target opened. */
 export async function receivedOverTargetsConnection(world: XmppWorld, id: string): Promise<void> {
-  const ms = world.cfg.timeouts.responseMs * 2;
+  const ms = dialbackBound(world.cfg);
   const accepted = [`the stanza '${id}' over a connection the target opened itself (RFC 3920 4.2: one TCP connection for stanzas from the server to the peer, another, initiated by the peer, for the peer's)`];
   const hit = await world.ledger.until(() => world.ledger.entries.find((e) => e.received.some((x) => isStanza(x) && x.attr('id') === id)), ms);
   if (!hit) violated({ summary: `the stanza '${id}' did not reach the peer within ${ms} ms`, accepted, actual: `no stanza '${id}' on any connection:\n${world.ledger.describe()}` });
