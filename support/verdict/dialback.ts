@@ -203,7 +203,8 @@ export async function notHandledAsAddressedToItself(world: XmppWorld, id: string
 /** The stream error owed on the peer's own connection to the target: one of `conditions`, or any when null (RFC 3920 4.7.1, 8.3). */
 export async function closesPeersStream(world: XmppWorld, conditions: string[] | null): Promise<void> {
   const s = world.peerStream();
-  world.outcome(await streamErrorThenClose(s, conditions));
+  // some of these errors are owed only after the target has reached the authoritative server (8.3-14)
+  world.outcome(await streamErrorThenClose(s, conditions, dialbackBound(world.cfg)));
 }
 
 /** The stream error owed on the target's own (first) connection to the peer's listener (8.3 notes to steps 2 and 8). */

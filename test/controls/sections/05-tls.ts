@@ -11,9 +11,16 @@ const PROCEED = /<proceed\b[^>]*\/>/;
 export const controls: Control[] = [
   {
     scenario: 'the target secures its own connection to the peer with TLS',
-    change: "<starttls/> removed from the peer listener's features on the target's connections, so the target cannot secure them",
+    change: "<starttls/> removed from the peer listener's features on the target's connections, and a <starttls/> the target sends anyway refused with <failure/>, so the target cannot secure them",
     expect: 'failed',
-    mutation: { toTarget: (t, c) => (c.kind === 'listener' ? t.replace(/<starttls\b[^>]*\/>/, '') : t) },
+    mutation: {
+      toTarget: (t, c) => (c.kind === 'listener' ? t.replace(/<starttls\b[^>]*\/>/, '') : t),
+      toClient: (t, c) => {
+        if (c.kind !== 'listener' || !/<starttls\b/.test(t)) return t;
+        c.toTarget(`<failure xmlns='${TLS}'/></stream:stream>`);
+        return t.replace(/<starttls\b[^>]*\/>/, '');
+      },
+    },
   },
   {
     scenario: 'a version 1.0 stream is offered STARTTLS',
