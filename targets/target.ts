@@ -51,23 +51,8 @@ export function ensureInstalled(driver: TargetDriver): void {
   }
 }
 
-/**
- * A self-signed certificate for the target's domain (the suite trusts it by tls.allowSelfSigned).
- * 'ec' (P-256) is made in milliseconds where an RSA key takes a fifth of a second; servers whose
- * TLS set-up is only known to work with RSA keep 'rsa'.
- */
-export function makeCert(dir: string, domain: string, keyType: 'rsa' | 'ec' = 'rsa'): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const key = path.join(dir, `${domain}.key`);
-  const crt = path.join(dir, `${domain}.crt`);
-  if (fs.existsSync(key) && fs.existsSync(crt)) return;
-  const r = spawnSync('openssl', [
-    'req', '-x509', ...(keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', 'rsa:2048']), '-nodes', '-days', '3650', '-subj', `/CN=${domain}`,
-    '-addext', `subjectAltName=DNS:${domain},DNS:*.${domain}`, '-keyout', key, '-out', crt,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`openssl could not make a certificate for ${domain}: ${r.stderr}`);
-  fs.writeFileSync(path.join(dir, `${domain}.pem`), fs.readFileSync(key, 'utf8') + fs.readFileSync(crt, 'utf8'));
-}
+/** A self-signed certificate for the target's domain (the suite trusts it by tls.allowSelfSigned): support/peer/pki.ts. */
+export { makeCert } from '../support/peer/pki.ts';
 
 /** Resolve when host:port accepts a connection; fail when the process dies or the bound passes. */
 export async function waitForPort(host: string, port: number, child: ChildProcess, ms: number, what: string): Promise<void> {

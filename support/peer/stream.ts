@@ -350,7 +350,7 @@ export class XmppStream {
       this.transcript.note(`pre-authentication round-trip answered: everything sent before it was handled`);
       return 'answered';
     }
-    this.inbox.unshift(ev);
+    this.putBack(ev);
     return 'ended';
   }
 
