@@ -1,7 +1,6 @@
 // Resource binding vocabulary (RFC 3920 section 7): request a resource, none, or a malformed one;
 // read the server's answer with every outcome the text allows (the judges: support/verdict/bind.ts).
-import { When, Then } from '@cucumber/cucumber';
-import { Given } from '../support/given.ts';
+import { Given, When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
 import type { Stage } from '../support/peer/client.ts';
 import { nextId } from '../support/peer/client.ts';

@@ -1,7 +1,6 @@
 // Server-to-server vocabulary: the suite as originating, receiving and authoritative server
 // (RFC 3920 8), and the ledger that makes directionality (4.2) a checked fact.
-import { When, Then } from '@cucumber/cucumber';
-import { Given } from '../support/given.ts';
+import { Given, When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { el } from '../support/wire/element.ts';
 import { newKey, verifyWithTarget, openS2s } from '../support/peer/server.ts';

@@ -1,6 +1,6 @@
 // Routing and addressing vocabulary (RFC 3920 sections 3 and 10): stanzas to unusual addresses
 // and the answers the text allows. The judges are in support/verdict/stanza.ts.
-import { When, Then } from '@cucumber/cucumber';
+import { When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { el } from '../support/wire/element.ts';
 import { notJidMalformed, receivesResult, anyStanzaErrorWithin } from '../support/verdict/stanza.ts';

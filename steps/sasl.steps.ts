@@ -1,7 +1,8 @@
 // SASL vocabulary (RFC 3920 6): mechanisms offered, exchanges by mechanism, failures and their
 // conditions, retries. Each step parses its phrase and calls the peer (support/peer/auth.ts) or a
 // judge (support/verdict/sasl.ts).
-import { When, Then, defineParameterType } from '@cucumber/cucumber';
+import { defineParameterType } from '@cucumber/cucumber';
+import { When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { ExpectationFailed } from '../support/errors.ts';
 import { notApplicable } from '../support/hooks.ts';

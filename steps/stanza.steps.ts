@@ -1,10 +1,10 @@
 // Stanza vocabulary: messages and IQs between bound clients and the server. The judges are in
 // support/verdict/stanza.ts.
-import { When, Then, defineParameterType } from '@cucumber/cucumber';
+import { defineParameterType } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS } from '../support/wire/element.ts';
 import { nextId } from '../support/peer/client.ts';
-import { Given } from '../support/given.ts';
+import { Given, When, Then } from '../support/step.ts';
 import { sendInitialPresence } from '../support/peer/stanza.ts';
 import { STANZA_CONDITIONS } from '../support/verdict/stanza-error.ts';
 import {

@@ -1,8 +1,7 @@
 // Stream vocabulary: open, send raw bytes, stream headers, features, stream errors, closing.
 // Each step parses its phrase and calls the peer or one judge of support/verdict/stream.ts; none
 // touches a socket or a parser.
-import { When, Then } from '@cucumber/cucumber';
-import { Given } from '../support/given.ts';
+import { Given, When, Then } from '../support/step.ts';
 import { sendInitialPresence } from '../support/peer/stanza.ts';
 import type { XmppWorld } from '../support/world.ts';
 import type { Stage } from '../support/peer/client.ts';

@@ -1,7 +1,7 @@
 // STARTTLS vocabulary (RFC 3920 5): the offer, the request, the answer, the handshake, the
 // restart. Each step parses its phrase and calls the peer (support/peer/starttls.ts) or a judge
 // (support/verdict/tls.ts).
-import { When, Then } from '@cucumber/cucumber';
+import { When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { NS } from '../support/wire/element.ts';
 import { notApplicable } from '../support/hooks.ts';

@@ -1,8 +1,8 @@
 // XML usage vocabulary (RFC 3920 section 11): checks over everything the target wrote, bytes in
 // another encoding, restricted XML. Each Then step calls one judge of support/verdict/restricted-xml.ts;
 // the When and Given steps drive the peer.
-import { After, When, Then, defineParameterType } from '@cucumber/cucumber';
-import { Given } from '../support/given.ts';
+import { After, defineParameterType } from '@cucumber/cucumber';
+import { Given, When, Then } from '../support/step.ts';
 import net from 'node:net';
 import type { XmppWorld } from '../support/world.ts';
 import {

@@ -7,7 +7,7 @@ import 'allure-cucumberjs';
 import * as allure from 'allure-js-commons';
 import { requirements, reqIdsOf, keywordOf, strength, SECTION_TITLES } from './requirements.ts';
 import type { XmppWorld } from './world.ts';
-import { suiteConfig } from './world.ts';
+import { stepTimeoutMs, suiteConfig } from './world.ts';
 import { current, TargetUnreachable } from './errors.ts';
 import { describeReading, readingsOf } from './readings.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
@@ -27,7 +27,7 @@ function preflightResult(): Preflight | null {
 
 // A step's own waits are bounded by the config; this is the outer bound of one step, so that a
 // hostile target can never hold a step longer than a few response timeouts.
-setDefaultTimeout(Math.max(10_000, suiteConfig().timeouts.responseMs * 4 + suiteConfig().timeouts.quietMs * 2));
+setDefaultTimeout(stepTimeoutMs(suiteConfig()));
 
 // the peer's listener has one address: s2s scenarios never run two at a time across workers
 setParallelCanAssign(parallelCanAssignHelpers.atMostOnePicklePerTag(['@s2s']));
@@ -94,7 +94,7 @@ Before({ name: 'the target was reachable at preflight' }, function (this: XmppWo
 
 After({ name: 'attach transcripts and close every connection' }, async function (this: XmppWorld, { pickle, result }: ITestCaseHookParameter) {
   await this.listener?.stop();
-  const all = [...this.streams, ...this.ledger.entries.map((e) => e.stream).filter((s) => !this.streams.includes(s))];
+  const all = this.allStreams();
   for (const s of all) s.destroy();
   if (this.ledger.entries.length) this.attach(this.ledger.describe(), { mediaType: 'text/plain', fileName: 's2s-ledger.txt' });
   for (const s of all) {
@@ -110,7 +110,7 @@ After({ name: 'attach transcripts and close every connection' }, async function 
 // verdict: a violation is attached and counted in compliance.json, and changes no scenario's result.
 After({ name: 'check what the target sent against the Appendix C schemas' }, async function (this: XmppWorld) {
   if (!schemasEnabled()) return;
-  const all = [...this.streams, ...this.ledger.entries.map((e) => e.stream).filter((s) => !this.streams.includes(s))];
+  const all = this.allStreams();
   if (!all.some((s) => s.received.length)) return;
   let check;
   try {
@@ -130,7 +130,7 @@ After({ name: 'check what the target sent against the Appendix C schemas' }, asy
 // here, folded into the requirement's verdict in compliance.json; the scenario's result stays.
 // Defined after the transcript hook, so it runs before that hook closes the connections.
 After({ name: 'check every stream and stanza error the target sent (run-wide rules)' }, function (this: XmppWorld) {
-  const all = [...this.streams, ...this.ledger.entries.map((e) => e.stream).filter((s) => !this.streams.includes(s))];
+  const all = this.allStreams();
   if (!all.some((s) => s.timeline.length)) return;
   const relayed = errorIdsSent(all.flatMap((s) => s.transcript.lines.filter((l) => l.dir === 'sent').map((l) => l.text)));
   const check = checkRunWide(

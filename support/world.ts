@@ -18,6 +18,11 @@ export function suiteConfig(): Config {
   return configCache;
 }
 
+/** The outer bound of one step: a step's own waits are bounded by the config (support/hooks.ts). */
+export function stepTimeoutMs(cfg: Config): number {
+  return Math.max(10_000, cfg.timeouts.responseMs * 4 + cfg.timeouts.quietMs * 2);
+}
+
 /** Each parallel worker uses its own pair of accounts, so no two workers share a recipient. */
 export function workerAccounts(cfg: Config): [Account, Account] {
   const worker = Number(process.env.CUCUMBER_WORKER_ID ?? '0') || 0;
@@ -43,6 +48,12 @@ export class XmppWorld extends World {
   listener: PeerListener | undefined;
   /** s2s: connections the peer opened to the target, by name */
   readonly s2s = new Map<string, XmppStream>();
+  /** the Given and When steps run so far, so the scenario can run once more (support/step.ts) */
+  readonly script: Array<{ run: (this: unknown, ...args: unknown[]) => Promise<unknown>; args: unknown[] }> = [];
+  /** how many Then steps have started */
+  thenSteps = 0;
+  /** the streams of an attempt set aside by a replay: their transcripts are attached too */
+  readonly retired: XmppStream[] = [];
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -55,7 +66,7 @@ export class XmppWorld extends World {
   }
 
   async newClient(role: string, account = role === 'recipient' ? this.accounts[1] : this.accounts[0]): Promise<Client> {
-    const n = this.streams.length + 1;
+    const n = this.streams.length + this.retired.length + 1;
     const client = await Client.connect(this.cfg, account, `${role}-${n}`, this.secrets);
     this.clients.set(role, client);
     this.streams.push(client.stream);
@@ -84,6 +95,33 @@ export class XmppWorld extends World {
       if (then) await then(again);
       return again;
     }
+  }
+
+  /** Every connection of the scenario, a replay's set-aside attempt and the s2s ledger included. */
+  allStreams(): XmppStream[] {
+    const own = [...this.retired, ...this.streams];
+    return [...own, ...this.ledger.entries.map((e) => e.stream).filter((s) => !own.includes(s))];
+  }
+
+  /**
+   * The label of a client stream the target ended with <internal-server-error/>, when the scenario
+   * can run again (client-to-server only, not replayed yet): see support/step.ts.
+   */
+  replayableAfterInternalError(): string | undefined {
+    if (this.retired.length || this.listener || this.s2s.size || this.ledger.entries.length) return undefined;
+    const ended = this.streams.find((s) => s.received.some((r) => r.kind === 'element' && r.element.is('error', NS.stream) && r.element.child('internal-server-error', NS.streams)));
+    return ended?.label;
+  }
+
+  /** Set this attempt's connections aside and run the recorded Given and When steps again. */
+  async replay(): Promise<void> {
+    for (const s of this.streams) s.destroy();
+    this.retired.push(...this.streams.splice(0));
+    this.clients.clear();
+    this.memo.clear();
+    this.thenSteps = 0;
+    for (const { run, args } of this.script.splice(0)) await run.apply(this, args);
+    this.thenSteps = 1;
   }
 
   async startListener(): Promise<PeerListener> {

@@ -135,6 +135,44 @@ export const controls: Control[] = [
       },
     },
   },
+  // The replay of support/step.ts: a stream ended by <internal-server-error/> the scenario did not
+  // provoke is set aside and the scenario runs again (the jabberd2 2.7 stale routing error); a
+  // target that answers the input with it every time is judged on it.
+  {
+    scenario: 'a message sent before SASL is answered with <not-authorized/> and the connection closed',
+    change: 'replay: the first attempt is ended by <internal-server-error/> (as a stale routing error of jabberd2 does), the second gets the repaired <not-authorized/>; the verdict is the second attempt\'s',
+    expect: 'passed',
+    mutation: (() => {
+      let attempts = 0;
+      return {
+        toTarget: (t: string, c: Conn) => {
+          if (!c.authenticated && /<message\b/.test(t)) {
+            attempts += 1;
+            const cond = attempts === 1 ? 'internal-server-error' : 'not-authorized';
+            c.toClient(`<stream:error><${cond} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`);
+            setImmediate(() => c.close());
+            return '';
+          }
+          return t;
+        },
+      };
+    })(),
+  },
+  {
+    scenario: 'a message sent before SASL is answered with <not-authorized/> and the connection closed',
+    change: 'replay: every attempt is answered with <internal-server-error/>; the second attempt is judged on it',
+    expect: 'failed',
+    mutation: {
+      toTarget: (t, c) => {
+        if (!c.authenticated && /<message\b/.test(t)) {
+          c.toClient("<stream:error><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
+          setImmediate(() => c.close());
+          return '';
+        }
+        return t;
+      },
+    },
+  },
   {
     scenario: 'a stream header for an unknown host gets <host-unknown/>',
     change: "'</stream:stream>' removed after the error and the TCP connection held open",

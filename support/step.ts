@@ -1,0 +1,82 @@
+// The three kinds of step, each with the one thing its kind adds to cucumber's own.
+//
+// `Given` establishes a precondition (a bound client, a listener, a validated connection). When a
+// precondition cannot be established, the requirement under test was never exercised: that is
+// "the suite could not decide" (broken), not a verdict against the requirement. The wrapper turns
+// a failed expectation inside a Given step into exactly that, with its evidence.
+//
+// `Given` and `When` steps are recorded as they run, so that a scenario can be run once more from
+// its first step. `Then` does that in one case only: its judge found against the target on a
+// client-to-server scenario in which the target had ended a stream with <internal-server-error/>.
+// By its definition (RFC 3920 4.7.3) that condition says the server could not service the stream:
+// it answers no input of the scenario, and a verdict drawn from it is about a fault the scenario
+// did not provoke. (jabberd2 2.7 keys its client sessions by file descriptor and, now and then,
+// delivers a routing error meant for a connection just closed to the next one on the same
+// descriptor.) The scenario runs again, on new connections; its second verdict is the verdict,
+// whatever it is, and the outcome says that the first attempt was set aside and why. A target that
+// answers the scenario's input with <internal-server-error/> does so again, and is judged on it.
+import { Given as CucumberGiven, When as CucumberWhen, Then as CucumberThen } from '@cucumber/cucumber';
+import { ExpectationFailed, Undecided, withoutLevel } from './errors.ts';
+import { stepTimeoutMs, suiteConfig, type XmppWorld } from './world.ts';
+
+type StepFn = (this: never, ...args: never[]) => unknown;
+type Runner = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+
+/** Keep cucumber's arity check (a step function's declared parameters against the step's arguments). */
+function sameArity(wrapped: Runner, fn: StepFn): Runner {
+  Object.defineProperty(wrapped, 'length', { value: fn.length });
+  return wrapped;
+}
+
+function recorded(run: Runner): Runner {
+  return async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    (this as XmppWorld).script.push({ run, args });
+    return run.apply(this, args);
+  };
+}
+
+export function Given(pattern: string | RegExp, fn: StepFn): void {
+  const run: Runner = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    try {
+      return await (fn as (...a: unknown[]) => unknown).apply(this, args);
+    } catch (e) {
+      if (e instanceof ExpectationFailed) {
+        throw new Undecided(`a precondition could not be established, so the requirement was not exercised: ${withoutLevel(e)}`);
+      }
+      throw e;
+    }
+  };
+  CucumberGiven(pattern, sameArity(recorded(run), fn) as never);
+}
+
+export function When(pattern: string | RegExp, fn: StepFn): void {
+  const run: Runner = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return (fn as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  CucumberWhen(pattern, sameArity(recorded(run), fn) as never);
+}
+
+export function Then(pattern: string | RegExp, fn: StepFn): void;
+export function Then(pattern: string | RegExp, options: { timeout: number }, fn: StepFn): void;
+export function Then(pattern: string | RegExp, a: StepFn | { timeout: number }, b?: StepFn): void {
+  const fn = (typeof a === 'function' ? a : b!);
+  const own = typeof a === 'function' ? stepTimeoutMs(suiteConfig()) : a.timeout;
+  const judge = fn as (...a: unknown[]) => unknown;
+  const run: Runner = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const world = this as XmppWorld;
+    world.thenSteps += 1;
+    try {
+      return await judge.apply(world, args);
+    } catch (e) {
+      const ended = e instanceof ExpectationFailed && world.thenSteps === 1 ? world.replayableAfterInternalError() : undefined;
+      if (!ended) throw e;
+      world.outcome(`attempt 1 set aside: the target ended ${ended} with <internal-server-error/> ("the server has experienced ... an otherwise-undefined internal error that prevents it from servicing the stream", RFC 3920 4.7.3), which reports a fault of the server rather than answering the scenario's input; that attempt's judgement was: ${withoutLevel(e as ExpectationFailed).split('\n')[0]}`);
+      world.outcome('attempt 2: the scenario runs again from its first step on new connections; its verdict is the verdict (both attempts\' transcripts are attached)');
+      await world.replay();
+      return judge.apply(world, args);
+    }
+  };
+  // a replay runs the scenario's steps once more inside this one: its bound is three steps' bounds
+  // (each wait inside is bounded on its own; this is cucumber's safety net, not a verdict's wait)
+  CucumberThen(pattern, { timeout: 3 * own }, sameArity(run, fn) as never);
+}
