@@ -31,6 +31,8 @@ export interface TargetDriver {
   binary: string;
   /** other commands the driver runs (provided by packages too): missing ones install the packages as well */
   requires?: string[];
+  /** packages without a command of their own (a library the server loads): missing ones, by dpkg, install the packages too */
+  libraries?: string[];
   start(cfg: Config, profile: Profile, runDir: string): Promise<RunningTarget>;
 }
 
@@ -40,7 +42,10 @@ function log(line: string): void {
 
 /** apt-get install when the binary is missing; outside the lab (it needs the package archive). */
 export function ensureInstalled(driver: TargetDriver): void {
-  const missing = [driver.binary, ...(driver.requires ?? [])].filter((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
+  const missing = [
+    ...[driver.binary, ...(driver.requires ?? [])].filter((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0),
+    ...(driver.libraries ?? []).filter((p) => !/^install ok installed/.test(spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout ?? '')),
+  ];
   if (missing.length === 0) return;
   log(`${missing.join(', ')} not found: installing ${driver.packages.join(' ')} from Debian's packages`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

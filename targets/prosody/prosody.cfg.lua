@@ -24,7 +24,11 @@ modules_enabled = {
   "disco"; "roster"; "saslauth"; "tls"; "dialback"; "ping"; "version"; "time"; "uptime"; "posix";
 }
 -- outgoing s2s finds the suite's peer domains as a production server does: SRV and A records, here
--- from the lab's DNS stub (/etc/resolv.conf inside the lab names it)
+-- from the lab's DNS stub (/etc/resolv.conf inside the lab names it). DNS goes through libunbound
+-- (lua-unbound, which Debian's prosody package recommends and Prosody's documentation recommends).
+-- One unbound option only the lab needs: the peer domains are under .test, a special-use name
+-- (RFC 6761) that unbound answers NXDOMAIN by itself unless the zone is made transparent.
+unbound = { options = { ["local-zone:"] = "test. transparent" } }
 modules_disabled = { "offline" }   -- no offline storage: a message to an absent user is not kept for later tests
 
 authentication = "internal_hashed"

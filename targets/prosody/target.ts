@@ -8,8 +8,12 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 
 export const driver: TargetDriver = {
   name: 'prosody',
-  packages: ['prosody'],
+  // lua-unbound: Debian's prosody package recommends it (apt installs recommends by default), and
+  // Prosody's documentation recommends it for DNS; without it Prosody's fallback resolver delays
+  // every query by a random fraction of a second
+  packages: ['prosody', 'lua-unbound'],
   binary: 'prosody',
+  libraries: ['lua-unbound'],
   async start(cfg: Config, profile: Profile, runDir: string): Promise<RunningTarget> {
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(runDir, 'data'), { recursive: true });
