@@ -56,7 +56,9 @@ for (const [target, profile] of RUNS) {
     for (const [id] of todo) process.stdout.write(`  expected failure without a reason: ${id}\n`);
     const secrets = leakedSecrets(reports);
     for (const s of secrets) process.stdout.write(`  secret found in ${s}\n`);
-    if (diffs.length || todo.length || secrets.length) return `${diffs.length} changed verdict(s), ${todo.length} unexplained failure(s), ${secrets.length} leaked secret(s)`;
+    // the summary names what changed, so that the last lines of a CI log say which verdict moved
+    const named = diffs.length ? ` (${diffs.map((d) => d.split(':')[0]).join(', ')})` : '';
+    if (diffs.length || todo.length || secrets.length) return `${diffs.length} changed verdict(s)${named}, ${todo.length} unexplained failure(s), ${secrets.length} leaked secret(s)`;
     process.stdout.write(`  ${c.summary.scenarios.total} scenarios, ${Object.keys(expected.verdicts).length} decided requirements as expected\n`);
     return undefined;
   });
