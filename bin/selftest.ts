@@ -1,7 +1,7 @@
 // npm test: the project's own tests, in order: unit tests, the full run against each embedded
-// target compared with its expected.json and its reports compared with its compliance.json, and
-// the negative controls. Ends with the plain line
-// 'N passed, N failed'. Every part runs even when an earlier one failed.
+// target compared with its expected.json and its reports compared with its compliance.json, the
+// negative controls, a reproducer replayed, the hostile endpoints and the matrix. Ends with the
+// plain line 'N passed, N failed'. Every part runs even when an earlier one failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -79,6 +79,11 @@ function fidelity(reports: string, matrixDir?: string): string | undefined {
 await part('negative controls (npm run controls)', async () => {
   const code = await run(process.execPath, ['--import', 'tsx', 'test/controls/run.ts']);
   return code === 0 ? undefined : `controls exited ${code}`;
+});
+
+await part('a reproducer replayed against the embedded Prosody (test/replay.test.ts)', async () => {
+  const code = await run(process.execPath, ['--import', 'tsx', '--test', 'test/replay.test.ts']);
+  return code === 0 ? undefined : `node --test exited ${code}`;
 });
 
 await part('hostile targets (npm run hostile)', async () => {

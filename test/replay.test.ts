@@ -1,6 +1,6 @@
 // bin/replay.ts against the real embedded Prosody, started by `--start-target prosody` inside the
-// lab. Needs root and the lab, so it is NOT part of `npm run test:unit` / `npm test`; run it with
-//   flock /tmp/xmpp-lab.lock node --import tsx --test test/replay.test.ts
+// lab. Needs root and the lab, so it is not part of `npm run test:unit`; `npm test` runs it after
+// the controls, and by hand: node --import tsx --test test/replay.test.ts
 // Two connections of one reproducer replay concurrently: one recorded what Prosody sends to XML
 // that is not well-formed (<not-well-formed/>: 'same'), one recorded what the draft demands
 // (<xml-not-well-formed/>: 'differs', naming that step).

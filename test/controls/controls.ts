@@ -31,6 +31,14 @@ export interface Control {
    * from a run-wide observation (runWide.violations > 0), whatever the scenario's own result.
    */
   runWideViolation?: string;
+  /**
+   * A further control of a scenario that has its own (every scenario has exactly one without this
+   * field), and what it shows: 'replay', that support/step.ts's second attempt after an
+   * <internal-server-error/> goes both ways; 'accepted-outcome', that another outcome the text
+   * allows passes; 'played-in-place', that the scenario passes when the proxy plays, faithfully, a
+   * feature the controls' target lacks (so that its violation control is not failing for that).
+   */
+  also?: 'replay' | 'accepted-outcome' | 'played-in-place';
 }
 
 

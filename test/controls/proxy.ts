@@ -24,6 +24,11 @@ export interface Conn {
 export type ProxyKind = 'c2s' | 's2s' | 'listener';
 
 export interface Mutation {
+  /**
+   * The stanza ids the mutation finds its stanza by, when a helper builds it from an id (the
+   * controls' unit test checks each one is still used by the scenario or the step that sends it).
+   */
+  ids?: string[];
   /** rewrite what the target sends to the suite (whole tags: chunks are cut after the last '>') */
   toClient?(text: string, conn: Conn, proxy: Proxy): string;
   /** rewrite what the suite sends to the target */

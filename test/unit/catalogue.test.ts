@@ -3,30 +3,11 @@
 // beside a scenario that decides the same requirement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { requirements, keywordOf } from '../../support/requirements.ts';
 import { notCoveredReasons } from '../../support/report/compliance.ts';
+import { featureScenarios } from '../features.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function scenarios(): Array<{ file: string; title: string; tags: string[] }> {
-  const out: Array<{ file: string; title: string; tags: string[] }> = [];
-  const dir = path.join(ROOT, 'features');
-  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
-    if (!f.endsWith('.feature')) continue;
-    let tags: string[] = [];
-    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      const t = line.trim();
-      if (t.startsWith('@')) tags.push(...t.split(/\s+/));
-      else if (/^Scenario( Outline)?:/.test(t)) {
-        out.push({ file: f, title: t.replace(/^Scenario( Outline)?:\s*/, ''), tags });
-        tags = [];
-      } else if (/^(Feature|Rule):/.test(t)) tags = [];
-    }
-  }
-  return out;
-}
+const scenarios = featureScenarios;
 
 test('every @req tag names a requirement of the catalogue', () => {
   const reqs = requirements();

@@ -60,6 +60,7 @@ const endAfter = (re: RegExp): Mutation => ({
 /** Violation: the target's message to the peer is moved from its own connection onto the peer's first (originating) one. */
 /** A target that accepts the peer's message `id` although its connection is not validated: the proxy delivers it to every authenticated client. */
 const deliverAnyway = (id: string): Mutation => ({
+  ids: [id],
   toTarget: (t, c, proxy) => {
     const m = new RegExp(`<message\\b[^>]*id='${id}'[\\s\\S]*?<\\/message>`).exec(t);
     if (c.kind === 's2s' && m) {
@@ -362,6 +363,7 @@ export const controls: Control[] = [
     scenario: "the target's stream header toward the peer names the peer",
     change: "the 'to' removed from the target's dialback header toward the peer (OPTIONAL there, 8.3 step 2)",
     expect: 'passed',
+    also: 'accepted-outcome',
     mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sto='[^']*'/, '')) : t) },
   },
   {

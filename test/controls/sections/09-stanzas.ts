@@ -11,6 +11,7 @@ export const stanzaRe = (id: string): RegExp => new RegExp(`<(message|iq|presenc
 
 /** Rewrite the stanza `id` on its way to the suite. */
 export const editStanza = (id: string, fn: (stanza: string) => string): Mutation => ({
+  ids: [id],
   toClient: (t) => t.replace(stanzaRe(id), fn),
 });
 
@@ -26,6 +27,7 @@ export const errorType = (id: string, to: string): Mutation => editStanza(id, (s
 
 /** When the suite sends the stanza `id`, answer it on the same connection with `reply` (the target still gets it). */
 export const answerWith = (id: string, reply: string, swallow = false): Mutation => ({
+  ids: [id],
   toTarget: (t, c) => {
     if (!stanzaRe(id).test(t)) return t;
     c.toClient(reply);
