@@ -7,7 +7,7 @@ import { nextId } from '../support/peer/client.ts';
 import { el, NS } from '../support/wire/element.ts';
 import {
   bindAnswer, boundToFullJidOfAccount, boundToResourceOrGenerated, boundJidIsAccountBare, generatedResourcesDiffer,
-  differentResourceOrConflict, badRequestOrValidOther, badRequestOrAtMost1023, boundToCanonical,
+  differentResourceOrConflict, badRequestOrValidOther, badRequestOrAtMost1023,
   bindErrorTypeFitsCondition, restartAnswered, bindOffered,
 } from '../support/verdict/bind.ts';
 
@@ -52,7 +52,6 @@ Then('{role} is refused with <bad-request\\/> or bound to a valid resource other
 
 Then('{role} is refused with <bad-request\\/> or bound to a resource of at most 1023 bytes', function (this: XmppWorld, role: string) { return badRequestOrAtMost1023(this, role); });
 
-Then('{role} is bound to the resource {string}', function (this: XmppWorld, role: string, want: string) { return boundToCanonical(this, role, want); });
 
 Then("if {role} is refused, the error's type is the one 9.3.3 associates with its condition", function (this: XmppWorld, role: string) { return bindErrorTypeFitsCondition(this, role); });
 

@@ -7,9 +7,9 @@ import { newKey, verifyWithTarget, openS2s } from '../support/peer/server.ts';
 import { nextId } from '../support/peer/client.ts';
 import { notApplicable } from '../support/hooks.ts';
 import {
-  answeredOnlyTheValidation, answersVerification, answersVerificationAndCloses, closesOwnConnection, closesPeersStream,
+  answersVerification, answersVerificationAndCloses, closesOwnConnection, closesPeersStream,
   closesVerificationStream, declaresDialbackNamespace, declaresInvalidAndCloses, dialbackElementsDbPrefixed,
-  dialbackElementsPrefixed, dialbackOrNoFeatures, dialbackStreamId, dropsOrRefusesEarlyStanza, ignoresPeersId,
+  dialbackElementsPrefixed, dialbackStreamId, dropsOrRefusesEarlyStanza, ignoresPeersId,
   initialHeaderCarries, initialHeaderHas, initialHeaderHasOrDialbackNone, initialHeaderLacks, neverReachesRecipient,
   noStanzaBeforeValid, noStanzaOverPeersConnection, noStreamFeatures, notHandledAsAddressedToItself, ownConnectionValidated,
   receivedOverTargetsConnection, recipientReceives, responseFromServed, responseHeaderLacks, saslOfferedToPeer,
@@ -76,7 +76,6 @@ Then('the target answers with a stream header carrying an id', function (this: X
 
 Then('the target offered SASL mechanisms to the peer', function (this: XmppWorld) { return saslOfferedToPeer(this); });
 
-Then('the target offers dialback or proceeds without stream features', function (this: XmppWorld) { return dialbackOrNoFeatures(this); });
 
 /** 8.3 step 4: the originating server sends <db:result/> with its key for the stream id it was given. */
 When('the peer asks the target to validate {string}', async function (this: XmppWorld, domain: string) {
@@ -130,7 +129,6 @@ Then('the target drops the early stanza silently or refuses it with <not-authori
 
 Then('the target does not handle the stanza {string} as addressed to itself', function (this: XmppWorld, id: string) { return notHandledAsAddressedToItself(this, id); });
 
-Then("the target answered nothing on the peer's connection but the validation", function (this: XmppWorld) { return answeredOnlyTheValidation(this); });
 
 When('the client sends a message to {string}', function (this: XmppWorld, to: string) {
   const id = nextId('out');

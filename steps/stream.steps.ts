@@ -114,10 +114,6 @@ Then('the server answers with version {string} or closes the stream with {condit
 // ---------------------------------------------------------------------------------------------
 // Sections 4 and 11: provocations whose reaction the text leaves open, stream ids, headers.
 
-Given('a client connected to the target as {role}', async function (this: XmppWorld, role: string) {
-  await this.newClient(role);
-});
-
 /** The negotiation itself is under test (the headers and features the server sends on the way): a When, so that what goes wrong is a verdict. */
 When('{role} negotiates up to {stage}', async function (this: XmppWorld, role: string, stage: Stage) {
   const c = this.clients.get(role) ?? (await this.newClient(role));

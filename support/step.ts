@@ -16,10 +16,32 @@
 // whatever it is, and the outcome says that the first attempt was set aside and why. A target that
 // answers the scenario's input with <internal-server-error/> does so again, and is judged on it.
 import { Given as CucumberGiven, When as CucumberWhen, Then as CucumberThen } from '@cucumber/cucumber';
+import { fileURLToPath } from 'node:url';
 import { ExpectationFailed, Undecided, withoutLevel } from './errors.ts';
 import { stepTimeoutMs, suiteConfig, type XmppWorld } from './world.ts';
 
 type StepFn = (this: never, ...args: never[]) => unknown;
+
+const HERE = new Set([import.meta.url, fileURLToPath(import.meta.url)]);
+
+/**
+ * Register a step with cucumber as if from the step file that calls Given, When or Then: cucumber
+ * takes a definition's file and line from the first stack frame outside itself, which would be
+ * this file for every step. The frames of this file are left out of that one stack trace (and
+ * the formatter in place, tsx's source-mapped one, still writes it).
+ */
+function fromCaller(register: () => void): void {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (err, frames) => {
+    const kept = frames.filter((f) => !HERE.has(f.getFileName() ?? ''));
+    return previous ? previous(err, kept) : `${String(err)}\n${kept.map((f) => `    at ${String(f)}`).join('\n')}`;
+  };
+  try {
+    register();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
 type Runner = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
 /** Keep cucumber's arity check (a step function's declared parameters against the step's arguments). */
@@ -46,14 +68,14 @@ export function Given(pattern: string | RegExp, fn: StepFn): void {
       throw e;
     }
   };
-  CucumberGiven(pattern, sameArity(recorded(run), fn) as never);
+  fromCaller(() => CucumberGiven(pattern, sameArity(recorded(run), fn) as never));
 }
 
 export function When(pattern: string | RegExp, fn: StepFn): void {
   const run: Runner = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
     return (fn as (...a: unknown[]) => unknown).apply(this, args);
   };
-  CucumberWhen(pattern, sameArity(recorded(run), fn) as never);
+  fromCaller(() => CucumberWhen(pattern, sameArity(recorded(run), fn) as never));
 }
 
 export function Then(pattern: string | RegExp, fn: StepFn): void;
@@ -78,5 +100,5 @@ export function Then(pattern: string | RegExp, a: StepFn | { timeout: number }, 
   };
   // a replay runs the scenario's steps once more inside this one: its bound is three steps' bounds
   // (each wait inside is bounded on its own; this is cucumber's safety net, not a verdict's wait)
-  CucumberThen(pattern, { timeout: 3 * own }, sameArity(run, fn) as never);
+  fromCaller(() => CucumberThen(pattern, { timeout: 3 * own }, sameArity(run, fn) as never));
 }

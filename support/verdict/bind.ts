@@ -180,22 +180,6 @@ export async function badRequestOrAtMost1023(world: XmppWorld, role: string): Pr
   world.outcome(`overridden by the server (7-9 allows it): bound to ${jid} (${n} bytes)`);
 }
 
-/**
- * RFC 3920 3.5: the server must ensure the JID conforms, replacing it with the canonical JID: the
- * resource is bound in its Resourceprep form `want`, unless the server overrides it (7-9).
- */
-export async function boundToCanonical(world: XmppWorld, role: string, want: string): Promise<void> {
-  const a = await bindAnswer(world, role);
-  const accepted = [`bound to the canonical form '${want}'`, 'overridden by the server with a generated resource (7-9)'];
-  const jid = bound(world, role, a, accepted);
-  if (a.resource !== want) {
-    if (a.resource === a.requested) violated({ summary: `the server bound '${jid}', the resource as sent, not its Resourceprep form '${want}' (3.5: the server must ensure the JID conforms, replacing it with the canonical JID)`, accepted, actual: `${a.iq}`, where: world.client(role).stream.where() });
-    world.outcome(`overridden by the server with a generated resource: ${jid} (7-9); the canonical form could not be observed`);
-    return;
-  }
-  world.outcome(`bound to the canonical form: ${jid}`);
-}
-
 /** RFC 3920 9.3.3: a refused bind request carries the error type 9.3.3 associates with its condition. */
 export async function bindErrorTypeFitsCondition(world: XmppWorld, role: string): Promise<'skipped' | undefined> {
   const a = await bindAnswer(world, role);

@@ -168,15 +168,6 @@ export async function dropsOrRefusesEarlyStanza(world: XmppWorld): Promise<void>
   world.outcome(`dropped silently, then ${ev.element}: the reading of 8.3 step 10`);
 }
 
-/** 8.3 step 10: stanzas sent before validation "SHOULD be silently dropped": the target answered nothing but the dialback result. */
-export function answeredOnlyTheValidation(world: XmppWorld): void {
-  const s = world.peerStream();
-  const e = world.ledger.entries.find((x) => x.stream === s);
-  const other = (e?.received ?? []).filter((x) => !isDb(x, 'result') && !x.is('features', NS.stream));
-  if (other.length) violated({ summary: 'the stanza sent before validation was not silently dropped (8.3 step 10: SHOULD be silently dropped)', accepted: ["nothing on the peer's connection but the dialback result (and stream features)"], actual: other.map(String).join(' '), where: s.where() });
-  world.outcome('nothing but the dialback result');
-}
-
 /** 8.3 step 10: "If the connection is validated, data can be sent by the Originating Server and read by the Receiving Server": the recipient, a local user, proves delivery. */
 export async function recipientReceives(world: XmppWorld, id: string, from: string): Promise<void> {
   const r = world.client('recipient');
@@ -478,10 +469,4 @@ export function saslOfferedToPeer(world: XmppWorld): 'skipped' | undefined {
   if (!mechs) return notApplicable(world, `the target offers no SASL mechanism to a peer that connects to it (features: ${f ? f.toString().slice(0, 300) : 'none'}), so nothing shows it capable of SASL negotiation between servers`);
   world.outcome(`SASL offered to the peer: ${mechs.elements().map((m) => m.text()).join(', ')}`);
   return undefined;
-}
-
-/** A version-1.0 receiving server announces features; whether dialback is offered decides applicability (records the response header's version). */
-export function dialbackOrNoFeatures(world: XmppWorld): void {
-  const h = world.peerStream().header;
-  world.outcome(`response header version=${h?.attr('version') ?? '(none)'}`);
 }
