@@ -68,7 +68,10 @@ export async function validatesPeersConnection(world: XmppWorld, domain: string)
   const d = world.render(domain);
   const s = world.peerStream();
   const accepted = [`<db:result type='valid'/> for ${d}, after the target asked the peer's authoritative listener (<db:verify/>, RFC 3920 8.3 steps 5-8)`];
-  const r = await s.expectElement((e) => isDb(e, 'result') && !!e.attr('type') && (e.attr('from') === undefined || e.attr('to') === d), `<db:result type='valid'/> for ${d}`, dialbackBound(world.cfg));
+  // any typed answer is the answer: one addressed to another domain is judged, not waited past
+  const r = await s.expectElement((e) => isDb(e, 'result') && !!e.attr('type'), `<db:result type='valid'/> for ${d}`, dialbackBound(world.cfg));
+  const to = r.attr('to');
+  if (to !== undefined && to !== d) violated({ summary: `the target answered the validation of ${d} with a result addressed to '${to}' (8.3 step 8: to the Originating Server)`, accepted, actual: r.toString(), where: s.where() });
   if (r.attr('type') !== 'valid') violated({ summary: `the target declared the connection ${r.attr('type')} for ${d}, though the authoritative listener answered valid`, accepted, actual: r.toString(), where: s.where() });
   const v = world.listener?.verifications ?? [];
   const how = v.length ? `after asking the peer's authoritative listener (${v.map((x) => `${x.label}: ${x.answered}`).join(', ')})` : 'without asking the authoritative listener';
@@ -146,7 +149,7 @@ export async function dropsOrRefusesEarlyStanza(world: XmppWorld): Promise<void>
   const s = world.peerStream();
   const accepted = [
     "the early stanza dropped silently: nothing answers it, the target answers <db:result/> (the reading of 8.3 step 10)",
-    'refused with a <not-authorized/> stream error (the reading of 4.3)',
+    'refused with a <not-authorized/> stream error, then the stream and the TCP connection closed (the reading of 4.3)',
   ];
   const ev = await s.expect(
     settlesValidation,
@@ -159,7 +162,12 @@ export async function dropsOrRefusesEarlyStanza(world: XmppWorld): Promise<void>
   if (ev.kind === 'element' && ev.element.is('error', NS.stream)) {
     const cond = conditionOf(ev.element);
     if (cond !== 'not-authorized') violated({ summary: `the target refused the early stanza with <${cond}/>; 4.3 names <not-authorized/> and 8.3 silent dropping`, accepted, actual: ev.element.toString(), where: s.where() });
-    world.outcome('refused with <not-authorized/> and the stream closed: the reading of 4.3');
+    // 4.3's remedy is the error "and then terminate both the XML stream and the underlying TCP connection"
+    const closed = await s.awaitCloseAfterError();
+    if (!closed.streamClosed || closed.tcp === 'open') {
+      violated({ summary: `the target sent <not-authorized/> but ${closed.streamClosed ? 'left the TCP connection open' : "did not close the stream with '</stream:stream>'"} (4.3: "... and then terminate both the XML stream and the underlying TCP connection")`, accepted, actual: `${ev.element}, then ${closed.streamClosed ? "'</stream:stream>'" : "no '</stream:stream>'"}, TCP ${closed.tcp} ${s.opts.responseMs} ms later`, where: s.where() });
+    }
+    world.outcome(`refused with <not-authorized/>, '</stream:stream>', TCP ${closed.tcp}: the reading of 4.3`);
     return;
   }
   if (ev.kind !== 'element') violated({ summary: 'the target closed the connection without a stream error (neither 8.3 step 10 nor 4.3)', accepted, actual: describe(ev), where: s.where() });

@@ -28,7 +28,7 @@ const senders = sources('steps') + sources('support/peer');
  */
 function idsLookedFor(c: Control): string[] {
   const code = [c.mutation.toClient, c.mutation.toTarget].filter(Boolean).map(String).join('\n');
-  const literal = [...code.matchAll(/(\[\^>\]\*|\\b|\\s\+?)\s*id=\\?['"]([A-Za-z0-9][\w.-]*)\\?['"]/g)].map((m) => m[2]!);
+  const literal = [...code.matchAll(/(\[\^>\]\*|\\b|\\s\+?|\/)\s*id=\\?['"]([A-Za-z0-9][\w.-]*)\\?['"]/g)].map((m) => m[2]!);
   return [...(c.mutation.ids ?? []), ...literal];
 }
 
