@@ -1,10 +1,23 @@
 // The cucumber configuration. A .mjs, not cucumber.json: allure-cucumberjs maps tags to links
 // and labels with RegExp patterns and a link template function, which JSON cannot hold.
 // Output paths are under reports/; bin/conformance.ts passes the same profile.
+import fs from 'node:fs';
+import path from 'node:path';
+
 const reports = process.env.XMPP_REPORTS_DIR ?? 'reports';
 
+// Server-to-server scenarios run one at a time (the peer has one listener address; see
+// support/hooks.ts), so they are the run's critical path: the files that hold them come first, and
+// the workers the s2s chain leaves free take the client-to-server scenarios meanwhile. A file named
+// twice is read once.
+const here = path.dirname(new URL(import.meta.url).pathname);
+const s2sFirst = (fs.readdirSync(path.join(here, 'features'), { recursive: true }))
+  .filter((f) => f.endsWith('.feature') && fs.readFileSync(path.join(here, 'features', f), 'utf8').includes('@s2s'))
+  .sort()
+  .map((f) => path.join('features', f));
+
 export default {
-  paths: ['features/**/*.feature'],
+  paths: [...s2sFirst, 'features/**/*.feature'],
   import: ['support/tsx-register.mjs', 'support/**/*.ts', 'steps/**/*.ts'],
   format: [
     // the console: progress and nothing else (support/report/progress.ts); --verbose brings back

@@ -12,6 +12,19 @@ const inStartTag = (name: string, id: string, fn: (tag: string) => string): Muta
 const ERR = (cond: string) => `<stream:error><${cond} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`;
 const FEATURES = /<stream:features>[\s\S]*?<\/stream:features>|<stream:features\/>/;
 let counter = 0;
+/** The proxy answers an unauthenticated client's message with the stream error `condition(n)` (the n-th such message of the run) and closes. */
+const refuseEarlyMessage = (condition: (n: number) => string): Mutation => {
+  let n = 0;
+  return {
+    toTarget: (t, c) => {
+      if (c.authenticated || !/<message\b/.test(t)) return t;
+      n += 1;
+      c.toClient(ERR(condition(n)));
+      setImmediate(() => c.close());
+      return '';
+    },
+  };
+};
 
 export const controls: Control[] = [
   {
@@ -126,16 +139,7 @@ export const controls: Control[] = [
     scenario: 'a message sent before SASL is answered with <not-authorized/> and the connection closed',
     change: 'repair: the proxy answers the unauthenticated message with <not-authorized/> and closes',
     expect: 'passed',
-    mutation: {
-      toTarget: (t, c) => {
-        if (!c.authenticated && /<message\b/.test(t)) {
-          c.toClient("<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
-          setImmediate(() => c.close());
-          return '';
-        }
-        return t;
-      },
-    },
+    mutation: refuseEarlyMessage(() => 'not-authorized'),
   },
   // The replay of support/step.ts: a stream ended by <internal-server-error/> the scenario did not
   // provoke is set aside and the scenario runs again (the jabberd2 2.7 stale routing error); a
@@ -145,37 +149,14 @@ export const controls: Control[] = [
     change: 'the first attempt is ended by <internal-server-error/> (as a stale routing error of jabberd2 does), the second gets the repaired <not-authorized/>; the verdict is the second attempt\'s',
     expect: 'passed',
     also: 'replay',
-    mutation: (() => {
-      let attempts = 0;
-      return {
-        toTarget: (t: string, c: Conn) => {
-          if (!c.authenticated && /<message\b/.test(t)) {
-            attempts += 1;
-            const cond = attempts === 1 ? 'internal-server-error' : 'not-authorized';
-            c.toClient(`<stream:error><${cond} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`);
-            setImmediate(() => c.close());
-            return '';
-          }
-          return t;
-        },
-      };
-    })(),
+    mutation: refuseEarlyMessage((n) => (n === 1 ? 'internal-server-error' : 'not-authorized')),
   },
   {
     scenario: 'a message sent before SASL is answered with <not-authorized/> and the connection closed',
     change: 'every attempt is answered with <internal-server-error/>; the second attempt is judged on it',
     expect: 'failed',
     also: 'replay',
-    mutation: {
-      toTarget: (t, c) => {
-        if (!c.authenticated && /<message\b/.test(t)) {
-          c.toClient("<stream:error><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
-          setImmediate(() => c.close());
-          return '';
-        }
-        return t;
-      },
-    },
+    mutation: refuseEarlyMessage(() => 'internal-server-error'),
   },
   {
     scenario: 'a stream header for an unknown host gets <host-unknown/>',
