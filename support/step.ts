@@ -5,9 +5,10 @@
 // "the suite could not decide" (broken), not a verdict against the requirement. The wrapper turns
 // a failed expectation inside a Given step into exactly that, with its evidence.
 //
-// `Given` and `When` steps are recorded as they run, so that a scenario can be run once more from
-// its first step. `Then` does that in one case only: its judge found against the target on a
-// client-to-server scenario in which the target had ended a stream with <internal-server-error/>.
+// `Given` and `When` steps are recorded as they succeed, so that a scenario can be run once more
+// from its first step. The first `When` or `Then` that decides does that in one case only: it found
+// against the target on a client-to-server scenario in which the target had ended a stream with
+// <internal-server-error/> (a When decides where the negotiation itself is under test).
 // By its definition (RFC 3920 4.7.3) that condition says the server could not service the stream:
 // it answers no input of the scenario, and a verdict drawn from it is about a fault the scenario
 // did not provoke. (jabberd2 2.7 keys its client sessions by file descriptor and, now and then,
@@ -50,10 +51,36 @@ function sameArity(wrapped: Runner, fn: StepFn): Runner {
   return wrapped;
 }
 
-function recorded(run: Runner): Runner {
+/** Run a Given or When step and, once it has succeeded, record it for a replay. */
+function recorded(run: Runner, outer: Runner = run): Runner {
   return async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const r = await outer.apply(this, args);
     (this as XmppWorld).script.push({ run, args });
-    return run.apply(this, args);
+    return r;
+  };
+}
+
+/**
+ * A When or Then step that decides: found against the target after the target ended one of the
+ * scenario's client streams with <internal-server-error/>, it runs the scenario's recorded steps
+ * again on new connections, then itself once more (the first When or Then that decides, only once).
+ */
+function replayable(kind: 'When' | 'Then', run: Runner): Runner {
+  return async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const world = this as XmppWorld;
+    if (kind === 'Then') world.thenSteps += 1;
+    try {
+      return await run.apply(world, args);
+    } catch (e) {
+      const first = kind === 'When' ? world.thenSteps === 0 : world.thenSteps === 1;
+      const ended = e instanceof ExpectationFailed && first ? world.replayableAfterInternalError() : undefined;
+      if (!ended) throw e;
+      world.outcome(`attempt 1 set aside: the target ended ${ended} with <internal-server-error/> ("the server has experienced ... an otherwise-undefined internal error that prevents it from servicing the stream", RFC 3920 4.7.3), which reports a fault of the server rather than answering the scenario's input; that attempt's judgement was: ${withoutLevel(e as ExpectationFailed).split('\n')[0]}`);
+      world.outcome("attempt 2: the scenario runs again from its first step on new connections; its verdict is the verdict (both attempts' transcripts are attached)");
+      await world.replay();
+      if (kind === 'Then') world.thenSteps = 1;
+      return run.apply(world, args);
+    }
   };
 }
 
@@ -75,7 +102,8 @@ export function When(pattern: string | RegExp, fn: StepFn): void {
   const run: Runner = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
     return (fn as (...a: unknown[]) => unknown).apply(this, args);
   };
-  fromCaller(() => CucumberWhen(pattern, sameArity(recorded(run), fn) as never));
+  // a replay runs the scenario's steps once more inside this one (see Then)
+  fromCaller(() => CucumberWhen(pattern, { timeout: 3 * stepTimeoutMs(suiteConfig()) }, sameArity(recorded(run, replayable('When', run)), fn) as never));
 }
 
 export function Then(pattern: string | RegExp, fn: StepFn): void;
@@ -85,20 +113,9 @@ export function Then(pattern: string | RegExp, a: StepFn | { timeout: number }, 
   const own = typeof a === 'function' ? stepTimeoutMs(suiteConfig()) : a.timeout;
   const judge = fn as (...a: unknown[]) => unknown;
   const run: Runner = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    const world = this as XmppWorld;
-    world.thenSteps += 1;
-    try {
-      return await judge.apply(world, args);
-    } catch (e) {
-      const ended = e instanceof ExpectationFailed && world.thenSteps === 1 ? world.replayableAfterInternalError() : undefined;
-      if (!ended) throw e;
-      world.outcome(`attempt 1 set aside: the target ended ${ended} with <internal-server-error/> ("the server has experienced ... an otherwise-undefined internal error that prevents it from servicing the stream", RFC 3920 4.7.3), which reports a fault of the server rather than answering the scenario's input; that attempt's judgement was: ${withoutLevel(e as ExpectationFailed).split('\n')[0]}`);
-      world.outcome('attempt 2: the scenario runs again from its first step on new connections; its verdict is the verdict (both attempts\' transcripts are attached)');
-      await world.replay();
-      return judge.apply(world, args);
-    }
+    return judge.apply(this, args);
   };
-  // a replay runs the scenario's steps once more inside this one: its bound is three steps' bounds
+// a replay runs the scenario's steps once more inside this one: its bound is three steps' bounds
   // (each wait inside is bounded on its own; this is cucumber's safety net, not a verdict's wait)
-  fromCaller(() => CucumberThen(pattern, { timeout: 3 * own }, sameArity(run, fn) as never));
+  fromCaller(() => CucumberThen(pattern, { timeout: 3 * own }, sameArity(replayable('Then', run), fn) as never));
 }

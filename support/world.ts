@@ -120,8 +120,7 @@ export class XmppWorld extends World {
     this.clients.clear();
     this.memo.clear();
     this.thenSteps = 0;
-    for (const { run, args } of this.script.splice(0)) await run.apply(this, args);
-    this.thenSteps = 1;
+    for (const { run, args } of [...this.script]) await run.apply(this, args);
   }
 
   async startListener(): Promise<PeerListener> {

@@ -1,6 +1,7 @@
 // Controls for the scenarios of section 11 (XML usage).
 import net from 'node:net';
 import type { Control } from '../controls.ts';
+import type { Conn } from '../proxy.ts';
 
 const HEADER = /<stream:stream\b[^>]*>/g;
 const inHeader = (fn: (h: string) => string) => (t: string) => t.replace(HEADER, fn);
@@ -204,6 +205,24 @@ export const controls: Control[] = [
     change: 'a text declaration is injected between the response header after SASL and its features',
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.authenticated ? t.replace(/(<stream:stream\b[^>]*>)/, "$1<?xml version='1.0'?>") : t) },
+  },
+  {
+    scenario: 'the server puts text declarations only at the start of a stream',
+    change: "the first attempt's SASL <auth/> is answered with <internal-server-error/> (as a stale routing error of jabberd2 does) and the connection closed; the negotiation, a When that decides, runs again on a new connection and passes",
+    expect: 'passed',
+    also: 'replay',
+    mutation: (() => {
+      let done = false;
+      return {
+        toTarget: (t: string, c: Conn) => {
+          if (done || !/<auth\b/.test(t)) return t;
+          done = true;
+          c.toClient("<stream:error><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
+          setImmediate(() => c.close());
+          return '';
+        },
+      };
+    })(),
   },
   {
     scenario: 'client headers without a text declaration are served',
