@@ -6,10 +6,10 @@ import path from 'node:path';
 
 const reports = process.env.XMPP_REPORTS_DIR ?? 'reports';
 
-// Server-to-server scenarios run one at a time (the peer has one listener address; see
-// support/hooks.ts), so they are the run's critical path: the files that hold them come first, and
-// the workers the s2s chain leaves free take the client-to-server scenarios meanwhile. A file named
-// twice is read once.
+// Server-to-server scenarios are the long ones (a dialback involves the target's own outgoing
+// connection) and, without a peer lane per worker, run one at a time (support/hooks.ts): the files
+// that hold them come first, so they start with the run and the client-to-server scenarios fill
+// in around them. A file named twice is read once.
 const here = path.dirname(new URL(import.meta.url).pathname);
 const s2sFirst = (fs.readdirSync(path.join(here, 'features'), { recursive: true }))
   .filter((f) => f.endsWith('.feature') && fs.readFileSync(path.join(here, 'features', f), 'utf8').includes('@s2s'))

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pTimeout from 'p-timeout';
-import { loadConfig, type Config } from '../support/config.ts';
+import { loadConfig, peerLanes, type Config } from '../support/config.ts';
 import { ConfigError } from '../support/errors.ts';
 import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
 import { ComplianceSchema, gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
@@ -164,7 +164,7 @@ async function runSuite(cfg: Config, cfgFile: string, o: Options): Promise<void>
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, XMPP_CONSOLE: o.verbose ? 'verbose' : 'progress', XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
+    env: { ...process.env, XMPP_CONSOLE: o.verbose ? 'verbose' : 'progress', XMPP_WORKERS: String(o.parallel ?? cfg.parallel), XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
   });
   const boundMs = Number(process.env.XMPP_RUN_BOUND_MS ?? 15 * 60_000);
   try {
@@ -180,7 +180,7 @@ async function insideLab(o: Options): Promise<void> {
   const driver = await loadDriver(o.target);
   const runDir = path.join(TARGETS_DIR, o.target, 'run');
   // the lab's resolver: every DNS query the target makes ends here, on loopback, and is logged
-  const dns = new DnsStub(peerRecords([cfg.peer.domain, cfg.peer.secondDomain], cfg.peer.listen.host, cfg.peer.listen.port));
+  const dns = new DnsStub(peerRecords(peerLanes(cfg)));
   await dns.start('127.0.0.1', 53);
   const started = await driver.start(cfg, PROFILES[o.profile], runDir);
   try {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../support/config.ts';
+import { loadConfig, peerLanes, type Config } from '../support/config.ts';
 import { ConfigError, TargetUnreachable } from '../support/errors.ts';
 import { ReproducerSchema, type Reproducer } from '../support/report/reproducer.ts';
 import { renderReplay, replay } from '../support/report/replay.ts';
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
     const cfg = loadConfig(values['resolved-config']!, {});
     const r = loadReproducer(file);
     const driver = await loadDriver(target!);
-    const dns = new DnsStub(peerRecords([cfg.peer.domain, cfg.peer.secondDomain], cfg.peer.listen.host, cfg.peer.listen.port));
+    const dns = new DnsStub(peerRecords(peerLanes(cfg)));
     await dns.start('127.0.0.1', 53);
     const started = await driver.start(cfg, profileFor(r), path.join(TARGETS_DIR, target!, 'run'));
     try {

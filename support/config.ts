@@ -50,6 +50,15 @@ export const ConfigSchema = z
          * made at run time). false: the peer's s2s streams stay plaintext.
          */
         starttls: z.boolean().default(true),
+        /**
+         * More peers, each with its own two domains and listener address, so that server-to-server
+         * scenarios run in parallel, one per worker: without enough of them (one fewer than
+         * `parallel`), they run one at a time. Every domain needs the DNS records of the first peer
+         * (SRV and A, to its own listener) where the target resolves names.
+         */
+        lanes: z
+          .array(z.strictObject({ domain: z.string().min(1), secondDomain: z.string().min(1), listen: hostPort }))
+          .default([]),
       })
       .prefault({}),
     timeouts: z
@@ -79,9 +88,47 @@ export const ConfigSchema = z
     /** free text for the report: which software the target is, when it does not say itself */
     software: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // each peer lane is a peer of its own: no domain or listener address twice
+    const domains = new Set<string>();
+    const listeners = new Set<string>();
+    const lanes = [{ domain: c.peer.domain, secondDomain: c.peer.secondDomain, listen: c.peer.listen }, ...c.peer.lanes];
+    lanes.forEach((l, i) => {
+      for (const d of [l.domain, l.secondDomain].map((x) => x.toLowerCase())) {
+        if (domains.has(d)) ctx.addIssue({ code: 'custom', path: ['peer', 'lanes', i - 1], message: `the domain ${d} is already another peer's: each lane needs its own two domains` });
+        domains.add(d);
+      }
+      const at = `${l.listen.host}:${l.listen.port}`;
+      if (listeners.has(at)) ctx.addIssue({ code: 'custom', path: ['peer', 'lanes', i - 1], message: `the listener address ${at} is already another peer's: each lane needs its own` });
+      listeners.add(at);
+    });
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** One peer of the suite: its two domains and its listener; the first is `peer` itself. */
+export interface PeerLane {
+  domain: string;
+  secondDomain: string;
+  listen: { host: string; port: number };
+}
+
+/** Every peer the suite may play, the first one first. */
+export function peerLanes(cfg: Config): PeerLane[] {
+  const { domain, secondDomain, listen } = cfg.peer;
+  return [{ domain, secondDomain, listen }, ...cfg.peer.lanes];
+}
+
+/**
+ * The config one worker sees: `peer` is that worker's own lane when there are enough lanes for
+ * every worker (s2s scenarios then run in parallel), else the first (they run one at a time).
+ */
+export function forWorker(cfg: Config, worker: number, workers: number): Config {
+  const lanes = peerLanes(cfg);
+  if (lanes.length < workers) return cfg;
+  return { ...cfg, peer: { ...cfg.peer, ...lanes[worker % lanes.length]! } };
+}
 export type Account = z.infer<typeof account>;
 
 /** Environment overrides: name -> [path, type]. */

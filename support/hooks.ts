@@ -7,7 +7,8 @@ import 'allure-cucumberjs';
 import * as allure from 'allure-js-commons';
 import { requirements, reqIdsOf, keywordOf, strength, SECTION_TITLES } from './requirements.ts';
 import type { XmppWorld } from './world.ts';
-import { stepTimeoutMs, suiteConfig } from './world.ts';
+import { stepTimeoutMs, suiteConfig, workerOf } from './world.ts';
+import { peerLanes } from './config.ts';
 import { current, TargetUnreachable } from './errors.ts';
 import { describeReading, readingsOf } from './readings.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
@@ -29,8 +30,9 @@ function preflightResult(): Preflight | null {
 // hostile target can never hold a step longer than a few response timeouts.
 setDefaultTimeout(stepTimeoutMs(suiteConfig()));
 
-// the peer's listener has one address: s2s scenarios never run two at a time across workers
-setParallelCanAssign(parallelCanAssignHelpers.atMostOnePicklePerTag(['@s2s']));
+// s2s scenarios run in parallel when every worker has a peer lane of its own (its own domains and
+// listener address: config.ts forWorker); with fewer lanes, never two at a time across workers
+if (peerLanes(suiteConfig()).length < workerOf(suiteConfig()).workers) setParallelCanAssign(parallelCanAssignHelpers.atMostOnePicklePerTag(['@s2s']));
 
 export const ATTACH = {
   outcome: 'outcome.txt',

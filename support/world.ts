@@ -1,6 +1,6 @@
 // Per-scenario state: the config, the connections of this scenario, what the verdict observed.
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import { loadConfig, secretsOf, type Account, type Config } from './config.ts';
+import { forWorker, loadConfig, secretsOf, type Account, type Config } from './config.ts';
 import { Client, type Stage } from './peer/client.ts';
 import { NS } from './wire/element.ts';
 import type { XmppStream } from './peer/stream.ts';
@@ -9,11 +9,19 @@ import { Ledger, PeerListener, originate } from './peer/server.ts';
 
 let configCache: Config | undefined;
 
+/** This process's worker number (0 outside parallel runs) and how many workers the run has. */
+export function workerOf(cfg: Config): { worker: number; workers: number } {
+  return { worker: Number(process.env.CUCUMBER_WORKER_ID ?? '0') || 0, workers: Number(process.env.XMPP_WORKERS ?? cfg.parallel) || 1 };
+}
+
+/** The run's config as this worker sees it: with its own peer lane when there are enough (config.ts forWorker). */
 export function suiteConfig(): Config {
   if (!configCache) {
     const file = process.env.XMPP_CONFORMANCE_CONFIG;
     if (!file) throw new Undecided('XMPP_CONFORMANCE_CONFIG is not set: run the suite with `npm run conformance`');
-    configCache = loadConfig(file, {});
+    const cfg = loadConfig(file, {});
+    const { worker, workers } = workerOf(cfg);
+    configCache = forWorker(cfg, worker, workers);
   }
   return configCache;
 }
@@ -25,7 +33,7 @@ export function stepTimeoutMs(cfg: Config): number {
 
 /** Each parallel worker uses its own pair of accounts, so no two workers share a recipient. */
 export function workerAccounts(cfg: Config): [Account, Account] {
-  const worker = Number(process.env.CUCUMBER_WORKER_ID ?? '0') || 0;
+  const { worker } = workerOf(cfg);
   const pairs = Math.max(1, Math.floor(cfg.accounts.length / 2));
   const base = (worker % pairs) * 2;
   return [cfg.accounts[base]!, cfg.accounts[base + 1]!];

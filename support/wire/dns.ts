@@ -72,12 +72,14 @@ export function answer(query: Buffer, records: DnsRecords): { response: Buffer; 
   return { response, asked: { at: new Date().toISOString(), name, type: TYPES[qtype] ?? String(qtype), answers: rrs.length } };
 }
 
-/** Records for the suite's peer domain: SRV _xmpp-server._tcp -> the peer listener, A -> its address. */
-export function peerRecords(domains: string | string[], host: string, port: number): DnsRecords {
+/** Records for the suite's peers: for each domain, SRV _xmpp-server._tcp -> that peer's listener, A -> its address. */
+export function peerRecords(peers: Array<{ domain: string; secondDomain?: string; listen: { host: string; port: number } }>): DnsRecords {
   const r: DnsRecords = { a: {}, srv: {} };
-  for (const d of [domains].flat().map((x) => x.toLowerCase())) {
-    r.a[d] = [host];
-    r.srv[`_xmpp-server._tcp.${d}`] = [{ priority: 0, weight: 5, port, target: d }];
+  for (const p of peers) {
+    for (const d of [p.domain, p.secondDomain].filter((x): x is string => !!x).map((x) => x.toLowerCase())) {
+      r.a[d] = [p.listen.host];
+      r.srv[`_xmpp-server._tcp.${d}`] = [{ priority: 0, weight: 5, port: p.listen.port, target: d }];
+    }
   }
   return r;
 }

@@ -1,7 +1,7 @@
 -- Prosody 0.12 (Debian) as the suite's embedded target: loopback only, state under $TARGET_RUN_DIR,
 -- nothing under /etc read. Started by targets/target.ts inside the lab (targets/lab/run.sh).
 -- Environment: TARGET_RUN_DIR (required), TARGET_DOMAIN, TARGET_C2S_PORT, TARGET_S2S_PORT,
--- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAIN, TARGET_PEER2_DOMAIN.
+-- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAINS (every domain the suite's peers play).
 local R = assert(os.getenv("TARGET_RUN_DIR"), "TARGET_RUN_DIR is not set")
 local domain = os.getenv("TARGET_DOMAIN") or "target.test"
 local tls = os.getenv("TARGET_C2S_TLS") or "required"
@@ -42,7 +42,11 @@ allow_unencrypted_plain_auth = tls == "optional"
 -- they are listed as Debian's own comment says to: dialback over TLS for them
 s2s_require_encryption = true
 s2s_secure_auth = true
-s2s_insecure_domains = { os.getenv("TARGET_PEER_DOMAIN") or "peer.test", os.getenv("TARGET_PEER2_DOMAIN") or "peer2.test" }
+local peer_domains = { }
+for d in (os.getenv("TARGET_PEER_DOMAINS") or "peer.test peer2.test"):gmatch("%S+") do
+  peer_domains[#peer_domains + 1] = d
+end
+s2s_insecure_domains = peer_domains
 s2s_timeout = 15
 
 -- no limits on how fast the suite may talk (mod_limits is not loaded; keep c2s unthrottled)

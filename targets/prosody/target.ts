@@ -1,7 +1,7 @@
 // Prosody 0.12 from Debian: one process, file-based accounts, config from the environment.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../../support/config.ts';
+import { peerLanes, type Config } from '../../support/config.ts';
 import { makeCert, run, spawnServer, stopPid, waitForPort, type Profile, type RunningTarget, type TargetDriver } from '../target.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -26,8 +26,8 @@ export const driver: TargetDriver = {
       TARGET_C2S_PORT: String(cfg.c2s.port),
       TARGET_S2S_PORT: String(cfg.s2s?.port ?? 5269),
       TARGET_C2S_TLS: profile.c2sTls,
-      TARGET_PEER_DOMAIN: cfg.peer.domain,
-      TARGET_PEER2_DOMAIN: cfg.peer.secondDomain,
+      // every domain of every peer lane (config.ts peerLanes), space-separated
+      TARGET_PEER_DOMAINS: peerLanes(cfg).flatMap((l) => [l.domain, l.secondDomain]).join(' '),
       TARGET_OTHER_DOMAIN: cfg.otherDomain ?? '',
     };
     const configFile = path.join(here, 'prosody.cfg.lua');

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CONTROLS, NOT_APPLICABLE_ON_CONTROLS_TARGET } from './controls.ts';
 import { Proxy, type Conn } from './proxy.ts';
 import { featureScenarios } from '../features.ts';
-import { loadConfig } from '../../support/config.ts';
+import { loadConfig, peerLanes } from '../../support/config.ts';
 import { DnsStub, peerRecords } from '../../support/wire/dns.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../../targets/target.ts';
 
@@ -36,7 +36,7 @@ async function inside(): Promise<number> {
   const only = process.env.CONTROL ? new RegExp(process.env.CONTROL) : undefined;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-controls-'));
   // the lab's resolver, as in a --target run: the target finds the peer domains (here: the listener's proxy) by SRV and A records
-  const dns = new DnsStub(peerRecords([base.peer.domain, base.peer.secondDomain], base.peer.listen.host, base.peer.listen.port));
+  const dns = new DnsStub(peerRecords(peerLanes(base)));
   await dns.start('127.0.0.1', 53);
   let pass = 0;
   let fail = 0;

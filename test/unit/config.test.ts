@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseConfig, loadConfig, secretsOf } from '../../support/config.ts';
+import { forWorker, parseConfig, loadConfig, peerLanes, secretsOf } from '../../support/config.ts';
 import { ConfigError } from '../../support/errors.ts';
 
 const minimal = () => ({
@@ -37,7 +37,7 @@ test('a minimal config parses with defaults', () => {
   assert.deepEqual(c.c2s, { host: '127.0.0.1', port: 5222 });
   assert.equal(c.s2s, undefined);
   assert.deepEqual(c.tls, { policy: 'required', allowSelfSigned: false });
-  assert.deepEqual(c.peer, { domain: 'peer.test', secondDomain: 'peer2.test', listen: { host: '127.0.0.2', port: 5269 }, starttls: true });
+  assert.deepEqual(c.peer, { domain: 'peer.test', secondDomain: 'peer2.test', listen: { host: '127.0.0.2', port: 5269 }, starttls: true, lanes: [] });
   assert.deepEqual(c.timeouts, { responseMs: 5000, quietMs: 800, connectMs: 3000 });
   assert.equal(c.parallel, 1);
 });
@@ -176,4 +176,21 @@ test('the SASL retry count defaults to 10, can be set, and is at least 3', () =>
   assert.equal(parseConfig(minimal(), 'cfg.json').sasl.retries, 10);
   assert.equal(parseConfig({ ...minimal(), sasl: { retries: 5 } }, 'cfg.json').sasl.retries, 5);
   configError(() => parseConfig({ ...minimal(), sasl: { retries: 2 } }, 'cfg.json'), /sasl\.retries/);
+});
+
+test('peer lanes: each worker its own when there is one per worker, else the first for all', () => {
+  const lanes = [
+    { domain: 'peer-b.test', secondDomain: 'peer2-b.test', listen: { host: '127.0.0.6', port: 5269 } },
+    { domain: 'peer-c.test', secondDomain: 'peer2-c.test', listen: { host: '127.0.0.7', port: 5269 } },
+  ];
+  const c = parseConfig({ ...minimal(), peer: { lanes } }, 'config.json');
+  assert.deepEqual(peerLanes(c).map((l) => l.domain), ['peer.test', 'peer-b.test', 'peer-c.test']);
+  assert.deepEqual([0, 1, 2].map((w) => forWorker(c, w, 3).peer.domain), ['peer.test', 'peer-b.test', 'peer-c.test']);
+  assert.equal(forWorker(c, 2, 3).peer.listen.host, '127.0.0.7');
+  assert.deepEqual([0, 1, 2, 3].map((w) => forWorker(c, w, 4).peer.domain), ['peer.test', 'peer.test', 'peer.test', 'peer.test']);
+});
+
+test('peer lanes must not share a domain or a listener address', () => {
+  const lane = { domain: 'peer.test', secondDomain: 'peer2-b.test', listen: { host: '127.0.0.2', port: 5269 } };
+  assert.throws(() => parseConfig({ ...minimal(), peer: { lanes: [lane] } }, 'config.json'), /peer\.lanes.*peer\.test.*\n.*peer\.lanes.*127\.0\.0\.2:5269/s);
 });

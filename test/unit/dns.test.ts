@@ -10,7 +10,7 @@ function query(name: string, type: number, id = 0x1234): Buffer {
   return Buffer.concat([header, ...labels, Buffer.from([0, 0, type, 0, 1])]);
 }
 
-const records = peerRecords('peer.test', '127.0.0.2', 5269);
+const records = peerRecords([{ domain: 'peer.test', listen: { host: '127.0.0.2', port: 5269 } }]);
 
 test('A record for the peer domain, case-insensitive', () => {
   const { response, asked } = answer(query('PEER.test', 1), records);
