@@ -28,6 +28,19 @@ function ids(user: string): { uid: number; gid: number } {
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
+/** The first directory on the way to `dir` that the user uid:gid may not enter (no search permission for it), if any. */
+function untraversable(dir: string, uid: number, gid: number): { dir: string; mode: string } | undefined {
+  const parts = path.resolve(dir).split(path.sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const d = path.sep + parts.slice(0, i).join(path.sep);
+    if (!fs.existsSync(d)) break;
+    const st = fs.statSync(d);
+    const bit = st.uid === uid ? 0o100 : st.gid === gid ? 0o010 : 0o001;
+    if (!(st.mode & bit)) return { dir: d, mode: (st.mode & 0o777).toString(8) };
+  }
+  return undefined;
+}
+
 export const driver: TargetDriver = {
   name: 'ejabberd',
   packages: ['ejabberd'],
@@ -35,6 +48,8 @@ export const driver: TargetDriver = {
   async start(cfg: Config, profile: Profile, runDir: string): Promise<RunningTarget> {
     const t0 = Date.now();
     const { uid, gid } = ids(USER);
+    const blocked = untraversable(runDir, uid, gid);
+    if (blocked) throw new Error(`ejabberd runs as the user '${USER}', which cannot enter ${blocked.dir} (mode ${blocked.mode}) on the way to ${runDir}: put the project where other users can reach it (for example chmod o+x ${blocked.dir}), or leave ejabberd out (SELFTEST_RUNS)`);
     const etc = path.join(runDir, 'etc');
     const spool = path.join(runDir, 'db');
     const logs = runDir;
