@@ -1,6 +1,6 @@
 // SASL exchanges that report what happened instead of throwing (RFC 3920 6.2): the verdict
 // decides. Client.authenticate() stays the setup stage; these are for scenarios about SASL.
-import { el, NS, type XmlElement } from '../wire/element.ts';
+import { conditionOf, el, NS, type XmlElement } from '../wire/element.ts';
 import { b64, unb64, plain, scramSha1, digestMd5, type Mechanism } from './sasl.ts';
 import type { Client } from './client.ts';
 
@@ -38,8 +38,6 @@ export async function nextSaslAnswer(c: Client): Promise<{ kind: 'challenge' | '
   return { kind: 'other', element: e };
 }
 
-export const conditionOf = (e: XmlElement | undefined): string | undefined =>
-  e?.elements().find((c) => c.local !== 'text')?.local;
 
 /**
  * The whole exchange: <auth/> (with the initial response, or `rawInitial` verbatim), answers to
@@ -80,8 +78,8 @@ export async function saslExchange(c: Client, mech: Mechanism, opts: { rawInitia
       }
       return { ...out, end: 'success', element: a.element };
     }
-    if (a.kind === 'failure') return { ...out, end: 'failure', condition: conditionOf(a.element), element: a.element };
-    if (a.kind === 'stream-error') return { ...out, end: 'stream-error', condition: conditionOf(a.element), element: a.element };
+    if (a.kind === 'failure') return { ...out, end: 'failure', condition: conditionOf(a.element, NS.sasl), element: a.element };
+    if (a.kind === 'stream-error') return { ...out, end: 'stream-error', condition: conditionOf(a.element, NS.streams), element: a.element };
     if (a.kind === 'closed') return { ...out, end: 'closed' };
     return { ...out, end: 'failure', condition: `unexpected <${a.element!.name}>`, element: a.element };
   }

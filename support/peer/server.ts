@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import pTimeout, { TimeoutError } from 'p-timeout';
 import net from 'node:net';
 import { Transport } from '../wire/transport.ts';
-import { el, NS, type XmlElement } from '../wire/element.ts';
+import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.ts';
 import { TIMER_NOTE, XmppStream, type InboxEvent } from './stream.ts';
 import type { Config } from '../config.ts';
 import { TargetUnreachable, Undecided } from '../errors.ts';
@@ -26,8 +26,6 @@ export interface LedgerEntry {
   stream: XmppStream;
 }
 
-const STANZAS = new Set(['message', 'presence', 'iq']);
-export const isStanza = (e: XmlElement): boolean => STANZAS.has(e.local) && (e.ns === NS.server || e.ns === NS.client);
 const isDb = (e: XmlElement, local: string): boolean => e.local === local && e.ns === NS.dialback;
 
 export class Ledger {
@@ -355,7 +353,7 @@ export async function judgeNotHandledOverS2s(o: { ledger: Ledger; stream: XmppSt
     return `not handled on the sender's behalf: refused with the stanza error ${cond ? `<${cond}/>` : answer.stanza.toString()} over ${answer.label}`;
   }
   const err = streamError();
-  if (err) return `not handled: the target refused it with the stream error <${err.elements().find((c) => c.ns === NS.streams && c.local !== 'text')?.local ?? '?'}/> (core-9.1.1-2 decides the condition)`;
+  if (err) return `not handled: the target refused it with the stream error <${conditionOf(err, NS.streams) ?? '?'}/> (core-9.1.1-2 decides the condition)`;
   if (settled === 'ended') return 'not handled: the target closed the connection';
   const rtAnswer = answerTo(rt);
   if (rtAnswer) return `not handled: nothing answered it before the round-trip ping ${rt} was answered over ${rtAnswer.label} (proof: round-trip)`;

@@ -3,12 +3,12 @@
 // connections the suite's peer opened to the target and the target opened to the peer's listener
 // (support/peer/server.ts; the ledger records who opened each and what it carried).
 import type { XmppWorld } from '../world.ts';
-import { NS, type XmlElement } from '../wire/element.ts';
+import { conditionOf, isStanza, NS, type XmlElement } from '../wire/element.ts';
 import { ExpectationFailed, withoutLevel } from '../errors.ts';
 import { describe, type InboxEvent, type XmppStream } from '../peer/stream.ts';
-import { dialbackBound, isStanza, judgeNotHandledOverS2s } from '../peer/server.ts';
+import { dialbackBound, judgeNotHandledOverS2s } from '../peer/server.ts';
 import { notApplicable } from '../hooks.ts';
-import { conditionOf, streamErrorThenClose } from './stream-error.ts';
+import { streamErrorThenClose } from './stream-error.ts';
 import { nothingArrives } from './silence.ts';
 import { violated } from './judge.ts';
 
@@ -94,7 +94,7 @@ export async function validatesOrRefusesUnencrypted(world: XmppWorld, domain: st
     dialbackBound(world.cfg),
   );
   if (first.kind === 'element' && first.element.is('error', NS.stream)) {
-    const cond = conditionOf(first.element);
+    const cond = conditionOf(first.element, NS.streams);
     s.putBack(first);
     if (cond !== 'policy-violation') {
       violated({
@@ -160,7 +160,7 @@ export async function dropsOrRefusesEarlyStanza(world: XmppWorld): Promise<void>
   const answers = (entry?.received ?? []).filter((x) => isStanza(x));
   if (answers.length) violated({ summary: 'the early stanza was answered, not dropped (8.3 step 10: SHOULD be silently dropped; 4.3: or a <not-authorized/> stream error)', accepted, actual: answers.map(String).join(' '), where: s.where() });
   if (ev.kind === 'element' && ev.element.is('error', NS.stream)) {
-    const cond = conditionOf(ev.element);
+    const cond = conditionOf(ev.element, NS.streams);
     if (cond !== 'not-authorized') violated({ summary: `the target refused the early stanza with <${cond}/>; 4.3 names <not-authorized/> and 8.3 silent dropping`, accepted, actual: ev.element.toString(), where: s.where() });
     // 4.3's remedy is the error "and then terminate both the XML stream and the underlying TCP connection"
     const closed = await s.awaitCloseAfterError();

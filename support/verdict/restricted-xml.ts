@@ -5,13 +5,12 @@
 // The parsers over the raw text stay in support/peer/observe.ts.
 import type net from 'node:net';
 import type { XmppWorld } from '../world.ts';
-import { NS } from '../wire/element.ts';
+import { conditionOf, NS } from '../wire/element.ts';
 import { ExpectationFailed } from '../errors.ts';
 import { describe, type XmppStream } from '../peer/stream.ts';
 import { settle, declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped, type Parsed } from '../peer/observe.ts';
 import { ATTACH } from '../hooks.ts';
 import { LANGTAG } from './stanza-error.ts';
-import { conditionOf } from './stream-error.ts';
 import { nothingArrives, settleByRoundTrip } from './silence.ts';
 import { violated } from './judge.ts';
 
@@ -302,5 +301,5 @@ export async function trapUntouched(world: XmppWorld): Promise<void> {
       where: s.where(),
     });
   }
-  world.outcome(`nothing connected to ${trap.address} (the stream: ${r.kind === 'error' ? `stream error <${conditionOf(r.element) ?? '?'}/>` : r.kind}); absence is as strong as the trap's reachability from the target`);
+  world.outcome(`nothing connected to ${trap.address} (the stream: ${r.kind === 'error' ? `stream error <${conditionOf(r.element, NS.streams) ?? '?'}/>` : r.kind}); absence is as strong as the trap's reachability from the target`);
 }

@@ -1,10 +1,10 @@
 // Judges of RFC 3920 6 (SASL): the mechanisms offered, the outcome of an exchange, its failure
 // conditions, the retries a target allows, and what the target sends during the exchange.
 import type { XmppWorld } from '../world.ts';
-import { NS } from '../wire/element.ts';
+import { conditionOf, NS } from '../wire/element.ts';
 import { Undecided } from '../errors.ts';
 import { mechanismsOf } from '../peer/client.ts';
-import { saslExchange, nextSaslAnswer, conditionOf, describeOutcome, isBase64, type SaslOutcome } from '../peer/auth.ts';
+import { saslExchange, nextSaslAnswer, describeOutcome, isBase64, type SaslOutcome } from '../peer/auth.ts';
 import { receivedSince, whitespaceBetweenElements } from '../peer/starttls.ts';
 import { violated } from './judge.ts';
 
@@ -146,7 +146,7 @@ export async function answersSaslRequestWithFailure(world: XmppWorld, condition:
   const a = await nextSaslAnswer(world.client());
   const o: SaslOutcome = {
     end: a.kind === 'challenge' || a.kind === 'other' ? 'failure' : a.kind,
-    condition: a.kind === 'challenge' ? 'a <challenge/>' : conditionOf(a.element),
+    condition: a.kind === 'challenge' ? 'a <challenge/>' : conditionOf(a.element, a.kind === 'stream-error' ? NS.streams : NS.sasl),
     element: a.element,
     serverData: [],
     challenges: 0,

@@ -3,7 +3,7 @@
 // parameters, names the outcome with world.outcome(...), and fails with violated(...): what the
 // target did against the sentence, every outcome the step accepts, what arrived, and where.
 import type { XmppWorld } from '../world.ts';
-import { el, NS, type XmlElement } from '../wire/element.ts';
+import { el, isStanza, NS, type XmlElement } from '../wire/element.ts';
 import { ExpectationFailed, Undecided, withoutLevel } from '../errors.ts';
 import type { InboxEvent, XmppStream } from '../peer/stream.ts';
 import { nextId } from '../peer/client.ts';
@@ -14,7 +14,6 @@ import { violated } from './judge.ts';
 
 type Verdict = 'skipped' | undefined;
 
-export const isStanza = (e: XmlElement): boolean => e.is('message') || e.is('presence') || e.is('iq');
 
 const tags = (names: string[]): string => names.map((n) => `<${n}/>`).join(' or ');
 

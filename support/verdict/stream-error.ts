@@ -1,6 +1,6 @@
 // Judges of RFC 3920 4.7 (stream errors): the condition is one the draft defines, qualified by the
 // streams namespace (4.7.2), and the error is followed by '</stream:stream>' and the TCP close (4.7.1).
-import { NS, type XmlElement } from '../wire/element.ts';
+import { conditionOf, NS, type XmlElement } from '../wire/element.ts';
 import type { InboxEvent, XmppStream } from '../peer/stream.ts';
 import { violated } from './judge.ts';
 
@@ -80,10 +80,6 @@ export async function streamErrorThenClose(s: XmppStream, only: string[] | null,
   return `stream error ${how}, </stream:stream>, TCP ${r.tcp === 'reset' ? 'reset' : 'closed'}`;
 }
 
-/** The defined condition of a stream error (streams-error namespace, not <text/>). */
-export function conditionOf(error: XmlElement): string | undefined {
-  return error.elements().find((c) => c.ns === NS.streams && c.local !== 'text')?.local;
-}
 
 /**
  * RFC 3920 4.7.2: a stream error "MUST contain a child element corresponding to one of the
@@ -94,7 +90,7 @@ export function conditionOf(error: XmlElement): string | undefined {
  * outside the namespace fails.
  */
 export function definedCondition(error: XmlElement, fitting: string[], where?: string): string {
-  const cond = conditionOf(error);
+  const cond = conditionOf(error, NS.streams);
   const list = tags(fitting);
   if (cond && defined(cond)) {
     return fitting.includes(cond) ? `<${cond}/>, a defined condition whose definition fits this input` : `<${cond}/>, a defined condition (the definition that fits this input best is ${list}; 4.7.2 asks for a defined condition, not a particular one)`;

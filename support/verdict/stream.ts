@@ -3,11 +3,11 @@
 // closing (4.7), provocations whose reaction the text leaves open (4.7, 11). Each takes the world
 // and the step's parameters, records the outcome and fails with violated().
 import type { XmppWorld } from '../world.ts';
-import { NS, type XmlElement } from '../wire/element.ts';
+import { conditionOf, NS, type XmlElement } from '../wire/element.ts';
 import { ATTACH, notApplicable } from '../hooks.ts';
 import { nextId } from '../peer/client.ts';
 import { counterPattern, estimatedBits, parseStreams, received, settle, versionReading } from '../peer/observe.ts';
-import { conditionOf, definedCondition, LATER_NAMES, STREAM_CONDITIONS, streamError } from './stream-error.ts';
+import { definedCondition, LATER_NAMES, STREAM_CONDITIONS, streamError } from './stream-error.ts';
 import { nothingArrives } from './silence.ts';
 import { violated } from './judge.ts';
 import { Undecided } from '../errors.ts';
@@ -181,7 +181,7 @@ export async function versionOrRefusal(world: XmppWorld, version: string, condit
   const accepted = [`answered with version='${version}' (4.4.1, the lower version)`, ...conditions.map((c) => `refused with <${c}/> (4.7.3)`)];
   if (next.kind === 'element' && next.element.is('error', NS.stream)) {
     s.drain();
-    const cond = next.element.elements().find((c) => c.ns === NS.streams && c.local !== 'text')?.local;
+    const cond = conditionOf(next.element, NS.streams);
     if (!cond || !conditions.includes(cond)) violated({ summary: `the target sent the stream error ${cond ? `<${cond}/>` : 'with no defined condition'}`, accepted, actual: next.element.toString(), where: s.where() });
     world.outcome(`refused with <${cond}/> (4.7.3)`);
     return;
@@ -221,7 +221,7 @@ export async function minorReadAsInteger(world: XmppWorld, sent: string): Promis
   const r = await settle(s, undefined, world.cfg.timeouts.quietMs);
   if (r.kind === 'error') {
     await s.awaitCloseAfterError();
-    return notApplicable(world, `the target refused version '${sent}' with <${conditionOf(r.element) ?? 'no defined condition'}/>: a refusal does not show how the minor number was read (whether it may refuse is core-4.4.1-5's verdict)`);
+    return notApplicable(world, `the target refused version '${sent}' with <${conditionOf(r.element, NS.streams) ?? 'no defined condition'}/>: a refusal does not show how the minor number was read (whether it may refuse is core-4.4.1-5's verdict)`);
   }
   const v = versionReading(sent, h.attr('version'));
   if (v.reading === 'decimal') violated({ summary: `the target read version '${sent}' as a decimal number, not as separate integers: ${v.why}`, accepted: [`the minor number of '${sent}' read as an integer`], actual: tagOf(h), where: s.where() });
@@ -314,7 +314,7 @@ export async function notServed(world: XmppWorld): Promise<void> {
   if (r.kind === 'features') violated({ summary: 'the target served the stream: it sent stream features', accepted, actual: `${r.element} under the header ${s.header ? tagOf(s.header) : '(none)'}`, where: s.where() });
   if (r.kind === 'error') {
     const after = await s.awaitCloseAfterError();
-    world.outcome(`not served: stream error <${conditionOf(r.element) ?? 'no defined condition'}/>${after.streamClosed ? ', </stream:stream>' : ''}, TCP ${after.tcp}`);
+    world.outcome(`not served: stream error <${conditionOf(r.element, NS.streams) ?? 'no defined condition'}/>${after.streamClosed ? ', </stream:stream>' : ''}, TCP ${after.tcp}`);
     return;
   }
   if (r.kind === 'tainted') violated({ summary: `the target answered with ${r.what}, which no XMPP stream may carry (11.1)`, accepted, actual: r.what, where: s.where() });
@@ -329,7 +329,7 @@ export async function notServed(world: XmppWorld): Promise<void> {
  * other outcome it accepts), with the RFC 6120 note.
  */
 function judgeCondition(error: XmlElement, allowed: string[], why: string, where?: string): string {
-  const cond = conditionOf(error);
+  const cond = conditionOf(error, NS.streams);
   if (cond && allowed.includes(cond)) return cond;
   const accepted = [why, ...allowed.map((c) => `a stream error <${c}/>`)];
   const later = cond && LATER_NAMES[cond];
@@ -416,7 +416,7 @@ export async function streamEnds(world: XmppWorld): Promise<void> {
   if (r.kind === 'error') {
     const after = await s.awaitCloseAfterError();
     if (after.tcp === 'open') violated({ summary: `the target sent a stream error but left the TCP connection open for ${world.cfg.timeouts.responseMs} ms`, accepted, actual: `${r.element}, ${after.streamClosed ? '</stream:stream>' : "no '</stream:stream>'"}, TCP open`, where: s.where() });
-    world.outcome(`stream error <${conditionOf(r.element) ?? 'no defined condition'}/>${after.streamClosed ? ', </stream:stream>' : ''}, TCP ${after.tcp}`);
+    world.outcome(`stream error <${conditionOf(r.element, NS.streams) ?? 'no defined condition'}/>${after.streamClosed ? ', </stream:stream>' : ''}, TCP ${after.tcp}`);
     return;
   }
   if (r.kind === 'closed') {
@@ -441,7 +441,7 @@ export async function defaultNamespaceOrRefusal(world: XmppWorld, ns: string): P
   }
   if (r.kind === 'error') {
     await s.awaitCloseAfterError();
-    world.outcome(`refused with <${conditionOf(r.element) ?? 'no defined condition'}/>`);
+    world.outcome(`refused with <${conditionOf(r.element, NS.streams) ?? 'no defined condition'}/>`);
     return;
   }
   if (r.kind === 'tainted') violated({ summary: `the target answered with ${r.what}`, accepted, actual: r.what, where: s.where() });
@@ -456,7 +456,7 @@ export async function refusalHeaderFromIsAuthoritative(world: XmppWorld): Promis
   // neither served nor refused within the bound: no termination happened whose header could be judged
   if (r.kind === 'silence') throw new Undecided(`the target neither served nor refused the stream within ${s.opts.responseMs} ms, so no refusal's header can be judged`);
   const h = s.header;
-  const cond = r.kind === 'error' ? conditionOf(r.element) : undefined;
+  const cond = r.kind === 'error' ? conditionOf(r.element, NS.streams) : undefined;
   if (r.kind === 'error') await s.awaitCloseAfterError();
   const from = h?.attr('from');
   const refused = cond ? `<${cond}/>` : r.kind;

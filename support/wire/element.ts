@@ -88,3 +88,13 @@ export function el(name: string, attrs: Record<string, string | undefined> = {},
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = v;
   return new XmlElement(name, clean.xmlns ?? '', clean, children);
 }
+
+/** An XML stanza (RFC 3920 4.3, 9): <message/>, <presence/> or <iq/>, scoped by the default namespace of a client or server stream. */
+export function isStanza(e: XmlElement): boolean {
+  return (e.local === 'message' || e.local === 'presence' || e.local === 'iq') && (e.ns === NS.client || e.ns === NS.server);
+}
+
+/** The condition an error element carries: its first child qualified by `ns` that is not <text/> (4.7.2 streams, 6.4 SASL, 9.3.2 stanzas). */
+export function conditionOf(e: XmlElement | undefined, ns: string): string | undefined {
+  return e?.elements().find((c) => c.ns === ns && c.local !== 'text')?.local;
+}
