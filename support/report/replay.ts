@@ -8,7 +8,8 @@ import { Transport } from '../wire/transport.ts';
 import { StreamReader, type ReaderEvent } from '../wire/reader.ts';
 import { el, NS, type XmlElement } from '../wire/element.ts';
 import { XmppStream, describe, type InboxEvent } from '../peer/stream.ts';
-import { plain, scramSha1, digestMd5, b64, unb64, type Mechanism } from '../peer/sasl.ts';
+import { b64, unb64, type Mechanism } from '../peer/sasl.ts';
+import { mechanismFor } from '../peer/auth.ts';
 import { secretsOf, type Account, type Config } from '../config.ts';
 import { TargetUnreachable } from '../errors.ts';
 import type { Reproducer, ReproducerConnection } from './reproducer.ts';
@@ -68,12 +69,9 @@ function accountFor(conn: ReproducerConnection, cfg: Config): Account | undefine
   return cfg.accounts.find((a) => a.user === conn.account) ?? (conn.account !== undefined ? cfg.accounts[conn.accountIndex ?? 0] : undefined);
 }
 
-function mechanismFor(name: string, account: Account, cfg: Config): Mechanism {
-  if (name === 'PLAIN') return plain(account.user, account.password);
-  if (name === 'SCRAM-SHA-1') return scramSha1(account.user, account.password);
-  if (name === 'DIGEST-MD5') return digestMd5(account.user, account.password, { host: cfg.domain });
+function replayMechanism(name: string, account: Account, cfg: Config): Mechanism {
   // a mechanism the suite does not speak: the <auth/> goes out empty, as recorded bytes could not say more
-  return { name, initial: () => undefined, respond: () => '', verifySuccess: () => undefined };
+  return mechanismFor(name, account.user, account.password, cfg.domain) ?? { name, initial: () => undefined, respond: () => '', verifySuccess: () => undefined };
 }
 
 async function replayConnection(r: Reproducer, conn: ReproducerConnection, cfg: Config): Promise<ConnectionResult> {
@@ -186,7 +184,7 @@ async function replayConnection(r: Reproducer, conn: ReproducerConnection, cfg: 
           break;
         }
         const offered = lastFeatures?.child('mechanisms', NS.sasl)?.elements().map((m) => m.text().trim()) ?? [];
-        const mech = mechanismFor(step.auth, account, cfg);
+        const mech = replayMechanism(step.auth, account, cfg);
         const initial = mech.initial();
         stream.send(el('auth', { xmlns: NS.sasl, mechanism: mech.name }, initial === undefined ? '' : b64(initial)));
         let liveResult = 'no answer';
