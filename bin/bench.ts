@@ -1,8 +1,9 @@
 // npm run bench [-- --runs N] [--parallel N[,M...]]: full runs against the embedded Prosody
 // (target start, every scenario, report rendering), printing figures and asserting nothing:
 // wall time and its phases, scenarios per second, median connect / TLS / SASL / bind latency
-// read from the transcripts' timestamps, the share of scenario time spent in quiet windows,
-// peak RSS, cucumber's start-up, and with several --parallel values the speed-up between them.
+// read from the transcripts' timestamps, a raw login and the cost per scenario in logins, the
+// share of scenario time spent in quiet windows and run-out bounds, peak RSS, cucumber's
+// start-up, and with several --parallel values the speed-up between them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +33,8 @@ interface Figures {
   /** bounded waits that ran out: an answer that never came */
   boundMs: number;
   scenarioMs: number;
+  /** one raw login in the same run: the preflight's, from its TCP connection to the bound JID */
+  loginMs: number;
   connect: number[];
   tls: number[];
   sasl: number[];
@@ -67,8 +70,15 @@ function once(i: number, parallel: string | undefined): Figures {
   // /usr/bin/time reports the largest single process among those it waited for (the runner tree's peak)
   const m = /(\d+\.\d+) (\d+)\s*$/.exec(r.stderr.trim());
   const c = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { startedAt: string; scenarios: Array<{ durationMs: number }> };
-  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, boundMs: 0, scenarioMs: 0, connect: [], tls: [], sasl: [], bind: [] };
+  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, boundMs: 0, scenarioMs: 0, loginMs: NaN, connect: [], tls: [], sasl: [], bind: [] };
   f.scenarioMs = c.scenarios.reduce((a, s) => a + s.durationMs, 0);
+  const pre = path.join(reports, 'preflight.json');
+  if (fs.existsSync(pre)) {
+    // '+0.120s target -> peer <iq type='result' ...><jid>...': the login is done when the JID is bound
+    const t = (JSON.parse(fs.readFileSync(pre, 'utf8')) as { transcript?: string }).transcript ?? '';
+    const bound = /^\+(\d+\.\d+)s target -> peer .*<jid>/m.exec(t);
+    if (bound) f.loginMs = Number(bound[1]) * 1000;
+  }
   const stamps: number[] = [];
   for (const line of fs.readFileSync(path.join(reports, 'cucumber.ndjson'), 'utf8').split('\n')) {
     const t = /^\{"testCase(?:Started|Finished)":.*?"timestamp":\{"seconds":(\d+),"nanos":(\d+)\}/.exec(line);
@@ -114,6 +124,10 @@ const report = (all: Figures[], label: string): number => {
   console.log(`  TLS handshake        ${median(flat('tls')).toFixed(1)} ms (${flat('tls').length})`);
   console.log(`  SASL exchange        ${median(flat('sasl')).toFixed(1)} ms (${flat('sasl').length})`);
   console.log(`  resource binding     ${median(flat('bind')).toFixed(1)} ms (${flat('bind').length})`);
+  const login = median(all.map((f) => f.loginMs));
+  const perScenario = median(all.map((f) => f.scenarioMs / Math.max(1, f.scenarios)));
+  console.log(`  a raw login          ${login.toFixed(0)} ms (the preflight's in the same run: TCP, STARTTLS, SASL, bind)`);
+  console.log(`  cost per scenario    ${perScenario.toFixed(0)} ms of summed scenario time, ${(perScenario / login).toFixed(1)} raw logins`);
   const pct = (ms: (f: Figures) => number) => median(all.map((f) => (100 * ms(f)) / Math.max(1, f.scenarioMs))).toFixed(1);
   console.log(`  waiting out timers   ${pct((f) => f.quietMs + f.boundMs)} % of summed scenario time (${median(all.map((f) => (f.quietMs + f.boundMs) / 1000)).toFixed(1)} s of ${median(all.map((f) => f.scenarioMs / 1000)).toFixed(1)} s)`);
   console.log(`    quiet windows      ${pct((f) => f.quietMs)} % (silence that no round-trip could prove)`);
