@@ -43,6 +43,7 @@ function fromCaller(register: () => void): void {
     Error.prepareStackTrace = previous;
   }
 }
+
 type Runner = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
 /** Keep cucumber's arity check (a step function's declared parameters against the step's arguments). */

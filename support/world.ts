@@ -62,6 +62,8 @@ export class XmppWorld extends World {
   thenSteps = 0;
   /** the streams of an attempt set aside by a replay: their transcripts are attached too */
   readonly retired: XmppStream[] = [];
+  /** set-up connections the target ended with <internal-server-error/>, already set up again (negotiatedClient) */
+  readonly setUpAgain = new Set<XmppStream>();
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -97,6 +99,7 @@ export class XmppWorld extends World {
       const internal = c.stream.unread().some((ev) => ev.kind === 'element' && ev.element.is('error', NS.stream) && ev.element.child('internal-server-error', NS.streams));
       if (!(e instanceof ExpectationFailed) || !internal) throw e;
       this.outcome(`set-up: the target ended ${c.stream.label} with <internal-server-error/> before the precondition was reached; set up again on a new connection`);
+      this.setUpAgain.add(c.stream);
       c.stream.destroy();
       const again = await this.newClient(role, account);
       await again.negotiate(stage);
@@ -117,7 +120,8 @@ export class XmppWorld extends World {
    */
   replayableAfterInternalError(): string | undefined {
     if (this.retired.length || this.listener || this.s2s.size || this.ledger.entries.length) return undefined;
-    const ended = this.streams.find((s) => s.received.some((r) => r.kind === 'element' && r.element.is('error', NS.stream) && r.element.child('internal-server-error', NS.streams)));
+    // a set-up the target ended that way was already set up again: that error is accounted for
+    const ended = this.streams.find((s) => !this.setUpAgain.has(s) && s.received.some((r) => r.kind === 'element' && r.element.is('error', NS.stream) && r.element.child('internal-server-error', NS.streams)));
     return ended?.label;
   }
 
