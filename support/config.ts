@@ -10,6 +10,9 @@ const hostPort = z.strictObject({
   port: z.number().int().min(1).max(65535),
 });
 
+/** one peer of the suite: its two domains and its listener */
+const lane = z.strictObject({ domain: z.string().min(1), secondDomain: z.string().min(1), listen: hostPort });
+
 const account = z.strictObject({
   user: z.string().min(1),
   password: z.string().min(1),
@@ -57,7 +60,7 @@ export const ConfigSchema = z
          * (SRV and A, to its own listener) where the target resolves names.
          */
         lanes: z
-          .array(z.strictObject({ domain: z.string().min(1), secondDomain: z.string().min(1), listen: hostPort }))
+          .array(lane)
           .default([]),
       })
       .prefault({}),
@@ -93,8 +96,7 @@ export const ConfigSchema = z
     // each peer lane is a peer of its own: no domain or listener address twice
     const domains = new Set<string>();
     const listeners = new Set<string>();
-    const lanes = [{ domain: c.peer.domain, secondDomain: c.peer.secondDomain, listen: c.peer.listen }, ...c.peer.lanes];
-    lanes.forEach((l, i) => {
+    peerLanes(c).forEach((l, i) => {
       for (const d of [l.domain, l.secondDomain].map((x) => x.toLowerCase())) {
         if (domains.has(d)) ctx.addIssue({ code: 'custom', path: ['peer', 'lanes', i - 1], message: `the domain ${d} is already another peer's: each lane needs its own two domains` });
         domains.add(d);
@@ -108,14 +110,10 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** One peer of the suite: its two domains and its listener; the first is `peer` itself. */
-export interface PeerLane {
-  domain: string;
-  secondDomain: string;
-  listen: { host: string; port: number };
-}
+export type PeerLane = z.infer<typeof lane>;
 
 /** Every peer the suite may play, the first one first. */
-export function peerLanes(cfg: Config): PeerLane[] {
+export function peerLanes(cfg: Pick<Config, 'peer'>): PeerLane[] {
   const { domain, secondDomain, listen } = cfg.peer;
   return [{ domain, secondDomain, listen }, ...cfg.peer.lanes];
 }
@@ -125,9 +123,14 @@ export function peerLanes(cfg: Config): PeerLane[] {
  * every worker (s2s scenarios then run in parallel), else the first (they run one at a time).
  */
 export function forWorker(cfg: Config, worker: number, workers: number): Config {
+  if (!s2sInParallel(cfg, workers)) return cfg;
   const lanes = peerLanes(cfg);
-  if (lanes.length < workers) return cfg;
   return { ...cfg, peer: { ...cfg.peer, ...lanes[worker % lanes.length]! } };
+}
+
+/** Whether every worker has a peer lane of its own, so that s2s scenarios can run in parallel. */
+export function s2sInParallel(cfg: Config, workers: number): boolean {
+  return peerLanes(cfg).length >= workers;
 }
 export type Account = z.infer<typeof account>;
 

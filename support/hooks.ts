@@ -8,7 +8,7 @@ import * as allure from 'allure-js-commons';
 import { requirements, reqIdsOf, keywordOf, strength, SECTION_TITLES } from './requirements.ts';
 import type { XmppWorld } from './world.ts';
 import { stepTimeoutMs, suiteConfig, workerOf } from './world.ts';
-import { peerLanes } from './config.ts';
+import { s2sInParallel } from './config.ts';
 import { current, TargetUnreachable } from './errors.ts';
 import { describeReading, readingsOf } from './readings.ts';
 import { PreflightSchema, type Preflight } from './peer/preflight.ts';
@@ -32,7 +32,7 @@ setDefaultTimeout(stepTimeoutMs(suiteConfig()));
 
 // s2s scenarios run in parallel when every worker has a peer lane of its own (its own domains and
 // listener address: config.ts forWorker); with fewer lanes, never two at a time across workers
-if (peerLanes(suiteConfig()).length < workerOf(suiteConfig()).workers) setParallelCanAssign(parallelCanAssignHelpers.atMostOnePicklePerTag(['@s2s']));
+if (!s2sInParallel(suiteConfig(), workerOf(suiteConfig()).workers)) setParallelCanAssign(parallelCanAssignHelpers.atMostOnePicklePerTag(['@s2s']));
 
 export const ATTACH = {
   outcome: 'outcome.txt',
