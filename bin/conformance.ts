@@ -23,6 +23,7 @@ import { foldRunWide, runWideObservations } from '../support/report/runwide.ts';
 import { applyKnownFailures, loadExpected, type KnownFailures } from '../support/report/expected.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
 import { DnsStub, peerRecords } from '../support/wire/dns.ts';
+import { packageFile } from '../support/packages.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -66,7 +67,7 @@ Options:
                          should (adds SHOULD failures), none (only when no scenario ran)
   --known-failures FILE  failures listed there (targets/*/expected.json format) do not fail the gate
   --parallel N           cucumber workers, 1 to 16 (default: the config's 'parallel')
-  --reports DIR          where the reports go (default: reports/)
+  --reports DIR          where the reports go (default: reports/ in the current directory)
   --no-preflight         skip the reachability and login check before the scenarios
   --no-render            do not render the Allure report (needs Java 17)
   --verbose              cucumber's own console: every failed scenario with its steps and transcripts
@@ -96,7 +97,7 @@ function parseOptions(argv: string[]) {
       'known-failures': { type: 'string' },
       'fail-on': { type: 'string', default: 'must' },
       parallel: { type: 'string' },
-      reports: { type: 'string', default: path.join(ROOT, 'reports') },
+      reports: { type: 'string', default: 'reports' },
       profile: { type: 'string', default: 'tls-required' },
       'no-render': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -158,7 +159,7 @@ async function runSuite(cfg: Config, cfgFile: string, o: Options): Promise<void>
     fs.writeFileSync(path.join(o.reports, 'preflight.json'), JSON.stringify(pre, null, 2));
     if (!pre.ok) say(`target problem: ${pre.message}`);
   }
-  const args = [path.join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--config', 'cucumber.mjs', '--parallel', String(o.parallel ?? cfg.parallel)];
+  const args = [packageFile('@cucumber/cucumber', 'bin/cucumber.js'), '--config', 'cucumber.mjs', '--parallel', String(o.parallel ?? cfg.parallel)];
   if (o.tags) args.push('--tags', o.tags);
   if (o.name) args.push('--name', o.name);
   const child = spawn(process.execPath, args, {
@@ -193,9 +194,9 @@ async function insideLab(o: Options): Promise<void> {
   }
 }
 
-function labRun(argv: string[], cfgFile: string): Promise<number> {
+function labRun(argv: string[], cfgFile: string, reports: string): Promise<number> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(path.join(TARGETS_DIR, 'lab', 'run.sh'), [process.execPath, '--import', 'tsx', script, ...argv, '--inside-lab', '--resolved-config', cfgFile], {
+  const child = spawn(path.join(TARGETS_DIR, 'lab', 'run.sh'), [process.execPath, '--import', 'tsx', script, ...argv, '--inside-lab', '--resolved-config', cfgFile, '--reports', reports], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -256,14 +257,14 @@ async function main(): Promise<number> {
     if (o.config) await runSuite(cfg, cfgFile, o);
     else {
       ensureInstalled(await loadDriver(o.target));
-      const code = await labRun(argv, cfgFile);
+      const code = await labRun(argv, cfgFile, o.reports);
       if (code !== 0) say(`the lab run ended with exit code ${code}`);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const c = report(cfg, o, startedAt);
-  if (o.render) for (const p of await renderAllure(ROOT, o.reports)) say(p);
+  if (o.render) for (const p of await renderAllure(o.reports)) say(p);
   // the console and summary.md are rendered from compliance.json as written, so they cannot disagree with it
   const written = ComplianceSchema.parse(JSON.parse(fs.readFileSync(path.join(o.reports, 'compliance.json'), 'utf8')));
   fs.writeFileSync(path.join(o.reports, 'summary.md'), markdownSummary(written));

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
 import { DESCRIPTIVE } from './schemas.ts';
+import { packageFile } from '../packages.ts';
 import { runWideAllureResults, type AllureResult as SyntheticResult } from './runwide.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -207,8 +208,8 @@ function writeRunWideResults(resultsDir: string, c: Compliance): void {
  * Render with Allure 2 (Java): a multi-file report and a single file that opens from file://.
  * The two renderings read the same results and run at once (each is one JVM); each is bounded.
  */
-export async function renderAllure(root: string, reportsDir: string, boundMs = 120_000): Promise<string[]> {
-  const allure = path.join(root, 'node_modules', 'allure-commandline', 'bin', 'allure');
+export async function renderAllure(reportsDir: string, boundMs = 120_000): Promise<string[]> {
+  const allure = packageFile('allure-commandline', 'bin/allure');
   const results = path.join(reportsDir, 'allure-results');
   const history = path.join(reportsDir, 'allure-report', 'history');
   if (fs.existsSync(history)) fs.cpSync(history, path.join(results, 'history'), { recursive: true });
