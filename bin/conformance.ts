@@ -6,13 +6,13 @@
 // stops it. With --config: runs against that server, starting nothing. Then writes
 // reports/compliance.json, the requirement page and the Allure report, and applies the gate.
 import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pTimeout from 'p-timeout';
-import { loadConfig, peerLanes, type Config } from '../support/config.ts';
+import { loadConfig, peerLanes, secretsOf, type Account, type Config } from '../support/config.ts';
 import { ConfigError } from '../support/errors.ts';
 import { preflight, PreflightSchema } from '../support/peer/preflight.ts';
 import { ComplianceSchema, gateProblems, requirementResults, scenarioResults, summarise, writeCompliance, type Compliance, type Gate } from '../support/report/compliance.ts';
@@ -24,6 +24,7 @@ import { applyKnownFailures, loadExpected, type KnownFailures } from '../support
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
 import { DnsStub, peerRecords } from '../support/wire/dns.ts';
 import { packageFile } from '../support/packages.ts';
+import { freshAccounts, registerAccounts, removeAccounts } from '../support/peer/register.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -33,6 +34,11 @@ type ProfileName = keyof typeof PROFILES;
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
+
+/** The scenario run in progress (cucumber), stopped when the user interrupts a run that registered accounts. */
+let running: ChildProcess | undefined;
+/** The signal that interrupted such a run: no scenario run starts after it. */
+let interrupted: NodeJS.Signals | undefined;
 
 interface Options {
   config?: string;
@@ -160,19 +166,58 @@ async function runSuite(cfg: Config, cfgFile: string, o: Options): Promise<void>
     if (!pre.ok) say(`target problem: ${pre.message}`);
   }
   const args = [packageFile('@cucumber/cucumber', 'bin/cucumber.js'), '--config', 'cucumber.mjs', '--parallel', String(o.parallel ?? cfg.parallel)];
+  if (interrupted) return;
   if (o.tags) args.push('--tags', o.tags);
   if (o.name) args.push('--name', o.name);
-  const child = spawn(process.execPath, args, {
+  const child = (running = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, XMPP_CONSOLE: o.verbose ? 'verbose' : 'progress', XMPP_WORKERS: String(o.parallel ?? cfg.parallel), XMPP_CONFORMANCE_CONFIG: cfgFile, XMPP_REPORTS_DIR: o.reports, XMPP_PREFLIGHT: path.join(o.reports, 'preflight.json') },
-  });
+  }));
   const boundMs = Number(process.env.XMPP_RUN_BOUND_MS ?? 15 * 60_000);
   try {
     await pTimeout(new Promise<void>((resolve) => child.once('exit', () => resolve())), { milliseconds: boundMs });
   } catch {
     say(`the scenario run exceeded its bound of ${boundMs} ms and was stopped`);
     child.kill('SIGKILL');
+  }
+  running = undefined;
+}
+
+/**
+ * Accounts given as a number: registered (XEP-0077) before `run`, removed after it, also when it
+ * throws or the user interrupts (SIGINT, SIGTERM: the scenario run is stopped, the accounts removed,
+ * and the exit code is 128 + the signal's number; a second signal leaves at once).
+ */
+async function withAccounts(cfg: Config, run: () => Promise<void>): Promise<void> {
+  if (!cfg.register) return run();
+  const wanted = freshAccounts(cfg.register);
+  const secrets = secretsOf({ ...cfg, accounts: wanted });
+  const created: Account[] = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      say(`${signal} again: leaving without removing the accounts ${created.map((a) => a.user).join(', ') || '(none yet)'} of ${cfg.domain}`);
+      process.exit(128 + os.constants.signals[signal]);
+    }
+    interrupted = signal;
+    say(`${signal}: stopping the run, then removing the ${created.length} registered account(s)`);
+    running?.kill('SIGINT');
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    await registerAccounts(cfg, wanted, created, secrets);
+    cfg.accounts = created;
+    // what the workers read (the resolved config) has them as a list
+    cfg.register = undefined;
+    say(`accounts: registered ${created.length} on ${cfg.domain} by in-band registration (XEP-0077), ${created[0]!.user} to ${created.at(-1)!.user}; removed when the run ends`);
+    if (!interrupted) await run();
+  } finally {
+    if (created.length) {
+      const problems = await removeAccounts(cfg, created, secrets);
+      if (problems.length) say(`accounts: ${problems.length} of ${created.length} registered account(s) could not be removed, remove them by hand: ${problems.join('; ')}`);
+      else say(`accounts: the ${created.length} registered account(s) were removed`);
+    }
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
 }
 
@@ -252,16 +297,24 @@ async function main(): Promise<number> {
   // the resolved config holds passwords: it lives outside reports/, readable by us only
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-conformance-'));
   const cfgFile = path.join(tmp, 'config.json');
-  fs.writeFileSync(cfgFile, JSON.stringify(cfg), { mode: 0o600 });
   try {
-    if (o.config) await runSuite(cfg, cfgFile, o);
-    else {
+    if (o.config) {
+      await withAccounts(cfg, async () => {
+        fs.writeFileSync(cfgFile, JSON.stringify(cfg), { mode: 0o600 });
+        await runSuite(cfg, cfgFile, o);
+      });
+    } else {
+      fs.writeFileSync(cfgFile, JSON.stringify(cfg), { mode: 0o600 });
       ensureInstalled(await loadDriver(o.target));
       const code = await labRun(argv, cfgFile, o.reports);
       if (code !== 0) say(`the lab run ended with exit code ${code}`);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (interrupted) {
+    say(`interrupted by ${interrupted}: no report written`);
+    return 128 + os.constants.signals[interrupted];
   }
   const c = report(cfg, o, startedAt);
   if (o.render) for (const p of await renderAllure(o.reports)) say(p);
@@ -290,7 +343,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || (e as Error)?.name === 'ConfigError') say(String((e as Error).message));
+    if (e instanceof ConfigError || ['ConfigError', 'RegistrationFailed'].includes((e as Error)?.name)) say(String((e as Error).message));
     else say(`error: ${(e as Error)?.message ?? e}`);
     process.exit(2);
   },

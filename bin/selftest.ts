@@ -1,6 +1,6 @@
 // npm test: the project's own tests, in order: unit tests, the full run against each embedded
 // target compared with its expected.json and its reports compared with its compliance.json, the
-// negative controls, a reproducer replayed, the hostile endpoints and the matrix. Ends with the
+// negative controls, a reproducer replayed, accounts provisioned, the hostile endpoints and the matrix. Ends with the
 // plain line 'N passed, N failed'. Every part runs even when an earlier one failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -83,6 +83,11 @@ await part('negative controls (npm run controls)', async () => {
 
 await part('a reproducer replayed against the embedded Prosody (test/replay.test.ts)', async () => {
   const code = await run(process.execPath, ['--import', 'tsx', '--test', 'test/replay.test.ts']);
+  return code === 0 ? undefined : `node --test exited ${code}`;
+});
+
+await part('accounts created by in-band registration and removed, against the embedded Prosody (test/provision.test.ts)', async () => {
+  const code = await run(process.execPath, ['--import', 'tsx', '--test', 'test/provision.test.ts']);
   return code === 0 ? undefined : `node --test exited ${code}`;
 });
 

@@ -38,8 +38,14 @@ export const ConfigSchema = z
         caFile: z.string().optional(),
       })
       .prefault({}),
-    /** at least two accounts: stanza routing needs a sender and a recipient. Per worker, pairs. */
-    accounts: z.array(account).min(2, 'needs at least two accounts (a sender and a recipient)'),
+    /**
+     * At least two accounts: stanza routing needs a sender and a recipient. Per worker, pairs. Or
+     * how many to create by in-band registration (XEP-0077) for this run and remove after it.
+     */
+    accounts: z.union([
+      z.array(account).min(2, 'needs at least two accounts (a sender and a recipient)'),
+      z.number().int().min(2, 'register at least two accounts (a sender and a recipient)').max(32, 'register at most 32 accounts'),
+    ]),
     peer: z
       .strictObject({
         /** the domain the suite plays as a peer server */
@@ -105,7 +111,9 @@ export const ConfigSchema = z
       if (listeners.has(at)) ctx.addIssue({ code: 'custom', path: ['peer', 'lanes', i - 1], message: `the listener address ${at} is already another peer's: each lane needs its own` });
       listeners.add(at);
     });
-  });
+  })
+  // accounts given as a number become `register`, and `accounts` the list bin/conformance.ts fills in
+  .transform(({ accounts, ...c }) => (typeof accounts === 'number' ? { ...c, accounts: [] as Account[], register: accounts } : { ...c, accounts, register: undefined as number | undefined }));
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -174,12 +182,27 @@ function coerce(name: string, raw: string, type: 'string' | 'number' | 'boolean'
 
 /** One line for one problem zod found: the field's path, what is wrong, how to fix it. */
 export function describeIssue(issue: z.core.$ZodIssue, source: string): string {
+  if (issue.code === 'invalid_union' && issue.path.join('.') === 'accounts') {
+    return `config error in ${source}: accounts: give at least two accounts as [{ "user": ..., "password": ... }, ...], or the number of accounts to create by in-band registration (XEP-0077)`;
+  }
   const field = issue.path.length ? issue.path.join('.') : '(top level)';
   let fix = issue.message;
   if (issue.code === 'unrecognized_keys') fix = `unknown field(s) ${issue.keys.join(', ')}: remove or correct the spelling`;
   else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) fix = `missing: set ${field} (${issue.expected})`;
   else if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) fix = `empty: set ${field}`;
   return `config error in ${source}: ${field}: ${fix}`;
+}
+
+/**
+ * A union's problem as the problems of the form the user meant: the one form whose value had the
+ * right type (a list of accounts with a missing password is about that password, not the union).
+ */
+function issuesOf(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((i) => {
+    if (i.code !== 'invalid_union') return [i];
+    const meant = i.errors.filter((e) => !e.some((x) => x.code === 'invalid_type' && x.path.length === 0));
+    return meant.length === 1 ? issuesOf(meant[0]!.map((x) => ({ ...x, path: [...i.path, ...x.path] }))) : [i];
+  });
 }
 
 export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = {}): Config {
@@ -193,7 +216,7 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
     else setPath(obj, path, c.value);
   }
   const result = ConfigSchema.safeParse(obj);
-  if (!result.success) problems.push(...result.error.issues.map((i) => describeIssue(i, source)));
+  if (!result.success) problems.push(...issuesOf(result.error.issues).map((i) => describeIssue(i, source)));
   // every problem, each on its own line
   if (problems.length) throw new ConfigError([...new Set(problems)].join('\n'));
   return result.data!;

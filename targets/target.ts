@@ -14,6 +14,8 @@ export const TARGETS_DIR = path.dirname(fileURLToPath(import.meta.url));
 export interface Profile {
   /** c2s TLS policy of this run: the target's config is rendered for it */
   c2sTls: 'required' | 'optional';
+  /** in-band registration (XEP-0077) allowed, for the test of account provisioning (test/provision.test.ts); Prosody only */
+  registration?: boolean;
 }
 
 export interface RunningTarget {

@@ -1,7 +1,8 @@
 -- Prosody 0.12 (Debian) as the suite's embedded target: loopback only, state under $TARGET_RUN_DIR,
 -- nothing under /etc read. Started by targets/target.ts inside the lab (targets/lab/run.sh).
 -- Environment: TARGET_RUN_DIR (required), TARGET_DOMAIN, TARGET_C2S_PORT, TARGET_S2S_PORT,
--- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAINS (every domain the suite's peers play).
+-- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAINS (every domain the suite's peers play),
+-- TARGET_REGISTRATION=true (in-band registration allowed).
 local R = assert(os.getenv("TARGET_RUN_DIR"), "TARGET_RUN_DIR is not set")
 local domain = os.getenv("TARGET_DOMAIN") or "target.test"
 local tls = os.getenv("TARGET_C2S_TLS") or "required"
@@ -20,9 +21,16 @@ http_ports = { }
 https_ports = { }
 use_ipv6 = false
 
-modules_enabled = {
+local modules = {
   "disco"; "roster"; "saslauth"; "tls"; "dialback"; "ping"; "version"; "time"; "uptime"; "posix";
 }
+-- in-band registration (XEP-0077) only for the test of the suite's account provisioning
+-- (TARGET_REGISTRATION=true); the conformance runs use accounts made by prosodyctl
+if os.getenv("TARGET_REGISTRATION") == "true" then
+  modules[#modules + 1] = "register"
+  allow_registration = true
+end
+modules_enabled = modules
 -- outgoing s2s finds the suite's peer domains as a production server does: SRV and A records, here
 -- from the lab's DNS stub (/etc/resolv.conf inside the lab names it). DNS goes through libunbound
 -- (lua-unbound, which Debian's prosody package recommends and Prosody's documentation recommends).

@@ -29,6 +29,7 @@ export const driver: TargetDriver = {
       // every domain of every peer lane (config.ts peerLanes), space-separated
       TARGET_PEER_DOMAINS: peerLanes(cfg).flatMap((l) => [l.domain, l.secondDomain]).join(' '),
       TARGET_OTHER_DOMAIN: cfg.otherDomain ?? '',
+      TARGET_REGISTRATION: profile.registration ? 'true' : '',
     };
     const configFile = path.join(here, 'prosody.cfg.lua');
     // accounts are files under data/: prosodyctl writes them directly, before the server starts

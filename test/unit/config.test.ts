@@ -64,6 +64,19 @@ test('fewer than two accounts: one line naming accounts', () => {
   configError(() => parseConfig({ ...minimal(), accounts: [] }, 'cfg.json'), /accounts/);
 });
 
+test('accounts as a number: that many to register (XEP-0077), the list left for the run to fill', () => {
+  const c = parseConfig({ ...minimal(), accounts: 4 }, 'cfg.json');
+  assert.equal(c.register, 4);
+  assert.deepEqual(c.accounts, []);
+  assert.equal(parseConfig(minimal(), 'cfg.json').register, undefined);
+  configError(() => parseConfig({ ...minimal(), accounts: 1 }, 'cfg.json'), /accounts/, /register at least two accounts/);
+  configError(() => parseConfig({ ...minimal(), accounts: 33 }, 'cfg.json'), /accounts/, /at most 32/);
+  // neither form: one line naming both
+  for (const accounts of ['two', 2.5, { user: 'a' }]) configError(() => parseConfig({ ...minimal(), accounts }, 'cfg.json'), /accounts: give at least two accounts as \[/, /or the number of accounts to create by in-band registration/);
+  // a list with a mistake inside: the mistake, not the union
+  configError(() => parseConfig({ ...minimal(), accounts: [{ user: 'a' }, { user: 'b', password: 'p' }] }, 'cfg.json'), /accounts\.0\.password: missing/);
+});
+
 test('unknown top-level field (typo): one line naming it', () => {
   const { domain, ...rest } = minimal();
   configError(() => parseConfig({ ...rest, domian: domain, domain }, 'cfg.json'), /unknown field/, /domian/);
