@@ -7,6 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ComplianceSchema, type Compliance } from '../support/report/compliance.ts';
 import { requirements, SECTION_TITLES } from '../support/requirements.ts';
+import { escapeText } from '../support/wire/element.ts';
+import { slug } from '../support/report/reproducer.ts';
 
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'reports/matrix' } } });
@@ -35,11 +37,10 @@ const columns: Column[] = files.map((f) => {
   return { name: `${sw}${c.target.profile ? ` (${c.target.profile.split(' ').slice(1).join(' ')})` : ''}`, c, dir: path.dirname(path.resolve(f)) };
 });
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) => escapeText(s).replace(/"/g, '&quot;');
 const SYMBOL: Record<string, string> = { passed: '✔', failed: '✖', skipped: '–', broken: '?', 'not-covered': '·' };
 /** a failed cell's level: nothing for a MUST violated, S for a SHOULD not met, MAY for an informative MAY */
 const LEVEL_MARK: Record<string, string> = { must: '', should: ' S', may: ' MAY' };
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 fs.mkdirSync(path.join(out, 'badges'), { recursive: true });
 

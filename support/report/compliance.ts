@@ -6,6 +6,7 @@ import { requirements, reqIdsOf, keywordOf, strength } from '../requirements.ts'
 import { SchemasSectionSchema } from './schemas.ts';
 import { describeReading, readings } from '../readings.ts';
 import { RunWideSchema } from './runwide.ts';
+import { scenarioRuns } from './attachments.ts';
 
 export const VERDICTS = ['passed', 'failed', 'skipped', 'broken', 'not-covered'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -72,52 +73,13 @@ export const ComplianceSchema = z.object({
 });
 export type Compliance = z.infer<typeof ComplianceSchema>;
 
-interface Envelope {
-  pickle?: { id: string; uri: string; name: string; tags: Array<{ name: string }> };
-  testCase?: { id: string; pickleId: string };
-  testCaseStarted?: { id: string; testCaseId: string; timestamp: Ts };
-  testCaseFinished?: { testCaseStartedId: string; timestamp: Ts; willBeRetried: boolean };
-  testStepFinished?: {
-    testCaseStartedId: string;
-    testStepResult: { status: string; message?: string; exception?: { type: string; message?: string } };
-  };
-  attachment?: { testCaseStartedId?: string; body: string; mediaType: string; fileName?: string };
-  testRunStarted?: { timestamp: Ts };
-  testRunFinished?: { timestamp: Ts };
-}
-interface Ts {
-  seconds: number;
-  nanos: number;
-}
-const ms = (t: Ts) => t.seconds * 1000 + t.nanos / 1e6;
-
 /** Errors that are verdicts; any other error means the suite could not decide. */
 const VERDICT_ERRORS = new Set(['ExpectationFailed', 'AssertionError']);
 
 export function scenarioResults(ndjson: string): ScenarioResult[] {
-  const pickles = new Map<string, NonNullable<Envelope['pickle']>>();
-  const cases = new Map<string, string>();
-  const started = new Map<string, { pickleId: string; at: number; steps: NonNullable<Envelope['testStepFinished']>['testStepResult'][]; files: Map<string, string>; end?: number; retried?: boolean }>();
-  for (const line of ndjson.split('\n')) {
-    if (!line.trim()) continue;
-    const m = JSON.parse(line) as Envelope;
-    if (m.pickle) pickles.set(m.pickle.id, m.pickle);
-    else if (m.testCase) cases.set(m.testCase.id, m.testCase.pickleId);
-    else if (m.testCaseStarted) started.set(m.testCaseStarted.id, { pickleId: cases.get(m.testCaseStarted.testCaseId)!, at: ms(m.testCaseStarted.timestamp), steps: [], files: new Map() });
-    else if (m.testStepFinished) started.get(m.testStepFinished.testCaseStartedId)?.steps.push(m.testStepFinished.testStepResult);
-    else if (m.attachment?.testCaseStartedId && m.attachment.fileName) started.get(m.attachment.testCaseStartedId)?.files.set(m.attachment.fileName, m.attachment.body);
-    else if (m.testCaseFinished) {
-      const s = started.get(m.testCaseFinished.testCaseStartedId);
-      if (s) {
-        s.end = ms(m.testCaseFinished.timestamp);
-        s.retried = m.testCaseFinished.willBeRetried;
-      }
-    }
-  }
   const out: ScenarioResult[] = [];
-  for (const s of started.values()) {
-    if (s.retried) continue;
-    const p = pickles.get(s.pickleId)!;
+  for (const s of scenarioRuns(ndjson)) {
+    const p = s.pickle;
     const tags = p.tags.map((t) => t.name);
     const keyword = keywordOf(tags) ?? '?';
     let status: ScenarioResult['status'] = 'passed';

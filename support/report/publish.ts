@@ -9,9 +9,10 @@ import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
 import { DESCRIPTIVE } from './schemas.ts';
 import { packageFile } from '../packages.ts';
+import { escapeText } from '../wire/element.ts';
 import { runWideAllureResults, type AllureResult as SyntheticResult } from './runwide.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = escapeText;
 
 /** reports/requirements.html: every requirement, its sentence, keyword and verdict, anchored by id. */
 export function writeRequirementsPage(file: string, c: Compliance): void {

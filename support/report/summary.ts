@@ -3,6 +3,7 @@
 // and reports/summary.md are both rendered from compliance.json (read back from the file by
 // bin/conformance.ts), so neither can say something compliance.json does not.
 import { SECTION_TITLES } from '../requirements.ts';
+import { escapeText } from '../wire/element.ts';
 import type { Compliance, RequirementResult } from './compliance.ts';
 
 /** The console's width for one requirement line (the issue asks for under 120 characters). */
@@ -160,7 +161,7 @@ export function consoleSummary(c: Compliance, reportsDir: string, rendered = tru
   return out;
 }
 
-const mdEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+const mdEscape = (s: string) => escapeText(s).replace(/\|/g, '\\|');
 
 /** reports/summary.md: the same summary, as Markdown (for a CI job summary). */
 export function markdownSummary(c: Compliance): string {
