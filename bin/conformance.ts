@@ -53,6 +53,7 @@ interface Options {
   profile: ProfileName;
   insideLab: boolean;
   render: boolean;
+  site: boolean;
   verbose: boolean;
   cfgFile?: string;
 }
@@ -76,6 +77,7 @@ Options:
   --reports DIR          where the reports go (default: reports/ in the current directory)
   --no-preflight         skip the reachability and login check before the scenarios
   --no-render            do not render the Allure report (needs Java 17)
+  --allure-site          also render the Allure report as a site (reports/allure-report/), beside the single file
   --verbose              cucumber's own console: every failed scenario with its steps and transcripts
   --help                 this text
   --version              the suite's version
@@ -106,6 +108,7 @@ function parseOptions(argv: string[]) {
       reports: { type: 'string', default: 'reports' },
       profile: { type: 'string', default: 'tls-required' },
       'no-render': { type: 'boolean', default: false },
+      'allure-site': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       'inside-lab': { type: 'boolean', default: false },
       'resolved-config': { type: 'string' },
@@ -152,6 +155,7 @@ function options(argv: string[]): Options {
     profile: values.profile as ProfileName,
     insideLab: values['inside-lab']!,
     render: !values['no-render'],
+    site: values['allure-site']!,
     verbose: values.verbose!,
     cfgFile: values['resolved-config'],
   };
@@ -317,7 +321,7 @@ async function main(): Promise<number> {
     return 128 + os.constants.signals[interrupted];
   }
   const c = report(cfg, o, startedAt);
-  if (o.render) for (const p of await renderAllure(o.reports)) say(p);
+  if (o.render) for (const p of await renderAllure(o.reports, { site: o.site })) say(p);
   // the console and summary.md are rendered from compliance.json as written, so they cannot disagree with it
   const written = ComplianceSchema.parse(JSON.parse(fs.readFileSync(path.join(o.reports, 'compliance.json'), 'utf8')));
   fs.writeFileSync(path.join(o.reports, 'summary.md'), markdownSummary(written));

@@ -7,7 +7,8 @@
 //
 // What each report can express, and what it must show for each compliance verdict:
 //
-//  Allure results (allure-results/*-result.json) and the rendered report (allure-report/data/test-cases)
+//  Allure results (allure-results/*-result.json) and the rendered reports (the single file
+//  allure-single/index.html, and the site allure-report/ where rendered: data/test-cases)
 //    passed  -> status passed, in no category
 //    failed  -> status failed, in exactly one category: "MUST violated" (level must),
 //               "SHOULD not met" (level should), "MAY (informative)" (level may)
@@ -51,6 +52,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SaxesParser } from 'saxes';
 import { ComplianceSchema, type Compliance, type RequirementResult, type ScenarioResult } from './compliance.ts';
+import { ALLURE_SINGLE, ALLURE_SITE, renderedAllureFiles } from './publish.ts';
 
 export interface Disagreement {
   /** 'scenario' (its name and feature file), 'requirement' (its id), or 'run' (a count or a file) */
@@ -96,7 +98,10 @@ export function checkFidelity(reportsDir: string, opts: FidelityOptions = {}): D
   const c = ComplianceSchema.parse(JSON.parse(fs.readFileSync(path.join(reportsDir, 'compliance.json'), 'utf8')));
   const out: Disagreement[] = [];
   out.push(...checkAllureResults(reportsDir, c));
-  if (fs.existsSync(path.join(reportsDir, 'allure-report', 'data', 'test-cases'))) out.push(...checkAllureRendered(reportsDir, c));
+  for (const which of ['single', 'site'] as const) {
+    const files = renderedAllureFiles(reportsDir, which);
+    if (files) out.push(...checkAllureRendered(which === 'single' ? `${ALLURE_SINGLE}/index.html` : ALLURE_SITE, files, c));
+  }
   out.push(...checkJunit(reportsDir, c, opts.root ?? ROOT));
   out.push(...checkCucumberJson(reportsDir, c));
   out.push(...checkRequirementsPage(reportsDir, c));
@@ -227,29 +232,28 @@ function checkAllureResults(dir: string, c: Compliance): Disagreement[] {
   return compareAllure(report, results, c, (r) => categoriesOf(r, categories));
 }
 
-function checkAllureRendered(dir: string, c: Compliance): Disagreement[] {
-  const report = 'Allure report (allure-report/data/test-cases)';
-  const tcDir = path.join(dir, 'allure-report', 'data', 'test-cases');
+/** One rendered Allure report (`where`: the single file or the site), from its files (publish.ts renderedAllureFiles). */
+function checkAllureRendered(where: string, files: Map<string, string>, c: Compliance): Disagreement[] {
+  const report = `Allure report (${where}: data/test-cases)`;
   const catsOf = new Map<AllureLike, string[]>();
-  const results = fs
-    .readdirSync(tcDir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => {
-      const t = JSON.parse(fs.readFileSync(path.join(tcDir, f), 'utf8')) as AllureLike & { statusMessage?: string; extra?: { categories?: Array<{ name: string }> } };
+  const results = [...files]
+    .filter(([f]) => f.startsWith('data/test-cases/'))
+    .map(([, text]) => {
+      const t = JSON.parse(text) as AllureLike & { statusMessage?: string; extra?: { categories?: Array<{ name: string }> } };
       const r: AllureLike = { ...t, message: t.statusMessage };
       catsOf.set(r, (t.extra?.categories ?? []).map((x) => x.name));
       return r;
     });
   const out = compareAllure(report, results, c, (r) => catsOf.get(r) ?? []);
   // the overview (donut and counts): the scenarios' verdicts plus the synthetic results, as rendered
-  const summaryFile = path.join(dir, 'allure-report', 'widgets', 'summary.json');
-  if (fs.existsSync(summaryFile)) {
-    const stat = (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as { statistic: Record<string, number> }).statistic;
+  const summary = files.get('widgets/summary.json');
+  if (summary !== undefined) {
+    const stat = (JSON.parse(summary) as { statistic: Record<string, number> }).statistic;
     const want: Record<string, number> = { passed: 0, failed: 0, broken: 0, skipped: 0 };
     for (const s of c.scenarios) want[s.status]!++;
     for (const r of results) if (label(r, 'epic').includes('Schemas') || label(r, 'xmpp-source').includes('run-wide')) want[r.status ?? 'unknown'] = (want[r.status ?? 'unknown'] ?? 0) + 1;
     for (const k of ['passed', 'failed', 'broken', 'skipped']) {
-      if ((stat[k] ?? 0) !== want[k]) out.push({ kind: 'run', subject: `${k} count`, report: 'Allure overview (allure-report/widgets/summary.json)', shows: String(stat[k] ?? 0), holds: `${want[k]} (scenarios ${k} plus synthetic results ${k})` });
+      if ((stat[k] ?? 0) !== want[k]) out.push({ kind: 'run', subject: `${k} count`, report: `Allure overview (${where}: widgets/summary.json)`, shows: String(stat[k] ?? 0), holds: `${want[k]} (scenarios ${k} plus synthetic results ${k})` });
     }
   }
   return out;

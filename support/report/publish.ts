@@ -205,19 +205,52 @@ function writeRunWideResults(resultsDir: string, c: Compliance): void {
   for (const r of runWideAllureResults(c.requirements)) writeSyntheticResult(resultsDir, r);
 }
 
+/** Where the rendered Allure reports go under reports/: the single file (always) and the site (on request). */
+export const ALLURE_SINGLE = 'allure-single';
+export const ALLURE_SITE = 'allure-report';
+
 /**
- * Render with Allure 2 (Java): a multi-file report and a single file that opens from file://.
- * The two renderings read the same results and run at once (each is one JVM); each is bounded.
+ * The files of a rendered Allure report by their path in the report ('data/test-cases/x.json',
+ * 'widgets/summary.json', 'history/history.json', ...): read from the site's directory, or from
+ * the single file, which holds each as d('path','base64') in one script.
  */
-export async function renderAllure(reportsDir: string, boundMs = 120_000): Promise<string[]> {
+export function renderedAllureFiles(reportsDir: string, which: 'site' | 'single'): Map<string, string> | undefined {
+  const files = new Map<string, string>();
+  if (which === 'site') {
+    const dir = path.join(reportsDir, ALLURE_SITE);
+    if (!fs.existsSync(path.join(dir, 'data', 'test-cases'))) return undefined;
+    for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+      if (/^(data\/test-cases|widgets|history)\/[^/]+\.json$/.test(f)) files.set(f, fs.readFileSync(path.join(dir, f), 'utf8'));
+    }
+    return files;
+  }
+  const file = path.join(reportsDir, ALLURE_SINGLE, 'index.html');
+  if (!fs.existsSync(file)) return undefined;
+  for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bd\('((?:data\/test-cases|widgets|history)\/[^']+\.json)','([A-Za-z0-9+/=]*)'\)/g)) {
+    files.set(m[1]!, Buffer.from(m[2]!, 'base64').toString('utf8'));
+  }
+  return files;
+}
+
+/**
+ * Render with Allure 2 (Java): the single file that opens from file:// and, with `site`, the
+ * multi-file report beside it (the two read the same results and run at once, each one JVM;
+ * each is bounded). The trend of earlier runs is carried over from the last report rendered
+ * into this directory (the site's history/, or the history the single file holds); a site left
+ * from an earlier run is removed when this run renders none, so that no report shows old verdicts.
+ */
+export async function renderAllure(reportsDir: string, { site = false, boundMs = 120_000 }: { site?: boolean; boundMs?: number } = {}): Promise<string[]> {
   const allure = packageFile('allure-commandline', 'bin/allure');
   const results = path.join(reportsDir, 'allure-results');
-  const history = path.join(reportsDir, 'allure-report', 'history');
-  if (fs.existsSync(history)) fs.cpSync(history, path.join(results, 'history'), { recursive: true });
-  const outputs = [
-    [path.join(reportsDir, 'allure-report'), []],
-    [path.join(reportsDir, 'allure-single'), ['--single-file']],
-  ] as const;
+  const before = renderedAllureFiles(reportsDir, 'site') ?? renderedAllureFiles(reportsDir, 'single');
+  for (const [f, text] of before ?? []) {
+    if (!f.startsWith('history/')) continue;
+    fs.mkdirSync(path.join(results, 'history'), { recursive: true });
+    fs.writeFileSync(path.join(results, f), text);
+  }
+  if (!site) fs.rmSync(path.join(reportsDir, ALLURE_SITE), { recursive: true, force: true });
+  const outputs: Array<[string, string[]]> = [[path.join(reportsDir, ALLURE_SINGLE), ['--single-file']]];
+  if (site) outputs.push([path.join(reportsDir, ALLURE_SITE), []]);
   const problems = await Promise.all(
     outputs.map(async ([out, extra]) => {
       // a short-lived JVM: the client compiler and the serial collector halve its CPU time (measured); a user's JAVA_OPTS wins

@@ -251,3 +251,19 @@ test('a report that lost a scenario, or holds one compliance.json does not, disa
   assert.ok(ds.some((x) => /cucumber JSON.*the stream is answered \(features\/b.feature\): shows no element/.test(x)), ds.join('\n'));
   assert.ok(ds.some((x) => /cucumber JSON.*the stream is answered twice: shows broken; compliance.json holds no such scenario/.test(x)), ds.join('\n'));
 });
+
+test("the single-file Allure report is read as the site would be: each embedded d('path','base64') file by its path", async () => {
+  const { renderedAllureFiles } = await import('../../support/report/publish.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fidelity-single-'));
+  fs.mkdirSync(path.join(dir, 'allure-single'));
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64');
+  fs.writeFileSync(
+    path.join(dir, 'allure-single', 'index.html'),
+    `<script>d('data/test-cases/1.json','${b64({ name: 'a', status: 'failed' })}')\nd('widgets/summary.json','${b64({ statistic: { passed: 1 } })}')\nd('data/attachments/x.txt','${Buffer.from('t').toString('base64')}')\nd('history/history.json','${b64({})}')</script>`,
+  );
+  const files = renderedAllureFiles(dir, 'single')!;
+  assert.deepEqual([...files.keys()].sort(), ['data/test-cases/1.json', 'history/history.json', 'widgets/summary.json']);
+  assert.equal(JSON.parse(files.get('data/test-cases/1.json')!).status, 'failed');
+  assert.equal(renderedAllureFiles(dir, 'site'), undefined, 'no site rendered');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
