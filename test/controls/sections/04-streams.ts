@@ -381,7 +381,7 @@ export const controls: Control[] = [
     mutation: rewrite('<unsupported-stanza-type ', '<unsupported-element '),
   },
   {
-    // run-wide (issue 13, class ii): the error is right, the stream is never closed. The scenario
+    // run-wide (support/report/runwide.ts): the error is right, the stream is never closed. The scenario
     // (tagged core-4.7.2-3 only) also waits for the close and fails; core-4.7.1-1 is failed by the
     // run-wide check alone, which is what this control proves.
     scenario: 'an unknown first-level element in another namespace is ignored or refused with <unsupported-stanza-type/>',

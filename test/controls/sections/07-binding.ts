@@ -14,7 +14,7 @@ export const controls: Control[] = [
     mutation: rewrite(/<jid>[^<]*<\/jid>/, ''),
   },
   {
-    // Appendix C (issue 9): the binding schema allows one <jid/>; the schemas are descriptive, so
+    // Appendix C (support/schemas/): the binding schema allows one <jid/>; the schemas are descriptive, so
     // the scenario's own verdict does not change, and the schema check must flag the element
     scenario: 'a requested resource is bound and the full JID returned',
     change: 'the bind result carries its <jid/> twice (schema-invalid, requirement intact)',
@@ -28,7 +28,7 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: { toClient: toError('forbidden', 'auth') },
   },
-  // Run-wide (issue 13, class ii): the older session's <conflict/> stream error is evidence for the
+  // Run-wide (support/report/runwide.ts): the older session's <conflict/> stream error is evidence for the
   // rules about every stream error; the scenario accepts any error there, so its result stays.
   {
     scenario: 'a resource already in use is overridden or refused with <conflict/>',

@@ -189,7 +189,7 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: editStanza('err-11', (s) => s.replace(new RegExp(`<[a-z-]+ xmlns='${esc(STANZAS_NS)}'/>`), "<conformance-app xmlns='urn:example:app'/>")),
   },
-  // run-wide (issue 13, class ii): the type of every stanza error the target sends, whichever scenario provoked it
+  // run-wide (support/report/runwide.ts): the type of every stanza error the target sends, whichever scenario provoked it
   {
     scenario: 'an application-specific error condition supplements a defined one',
     change: "the <service-unavailable/> answer carries type 'modify' instead of 'cancel' (core-9.3.3-19, run-wide)",
