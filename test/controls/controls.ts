@@ -22,12 +22,12 @@ export interface Control {
   /** the embedded target's TLS policy this control runs under (default: required) */
   profile?: 'tls-required' | 'tls-optional';
   /**
-   * A schema control (Appendix C, issue 9): the run's compliance.json must also list a violation
+   * A schema control (Appendix C's schemas, support/schemas/): the run's compliance.json must also list a violation
    * of this namespace's schema whose libxml2 message matches `rule`.
    */
   schemaViolation?: { ns: string; rule: RegExp };
   /**
-   * A run-wide control (issue 13, class ii): the run's compliance.json must fail this requirement
+   * A run-wide control (a rule about every occurrence, support/report/runwide.ts): the run's compliance.json must fail this requirement
    * from a run-wide observation (runWide.violations > 0), whatever the scenario's own result.
    */
   runWideViolation?: string;

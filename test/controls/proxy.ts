@@ -23,6 +23,9 @@ export interface Conn {
 
 export type ProxyKind = 'c2s' | 's2s' | 'listener';
 
+/** the target's (or, reversed, the peer listener's) <proceed/>: TLS starts after it */
+export const PROCEED = /<proceed[\s/>]/;
+
 export interface Mutation {
   /**
    * The stanza ids the mutation finds its stanza by, when a helper builds it from an id (the
@@ -132,7 +135,7 @@ export class Proxy {
       const out = m.toTarget ? m.toTarget(text, conn, this) : text;
       if (out) target.write(out);
       // reversed (the target's connection to the peer's listener): the suite's listener is the TLS server
-      if (this.o.reversed && /<proceed[\s/>]/.test(text) && !upgrading) {
+      if (this.o.reversed && PROCEED.test(text) && !upgrading) {
         upgrading = true;
         void this.upgrade(client, target, true).then(([c, t]) => {
           client = c;
@@ -148,7 +151,7 @@ export class Proxy {
       if (/<success[\s>/]/.test(text)) conn.authenticated = true;
       const out = m.toClient ? m.toClient(text, conn, this) : text;
       if (out) client.write(out);
-      if (!this.o.reversed && /<proceed[\s/>]/.test(text) && !upgrading) {
+      if (!this.o.reversed && PROCEED.test(text) && !upgrading) {
         upgrading = true;
         if (m.afterProceed === 'swallow') {
           client.removeAllListeners('data');

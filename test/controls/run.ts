@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTROLS, NOT_APPLICABLE_ON_CONTROLS_TARGET } from './controls.ts';
+import { esc } from './mutations.ts';
 import { Proxy, type Conn } from './proxy.ts';
 import { featureScenarios } from '../features.ts';
 import { loadConfig, peerLanes } from '../../support/config.ts';
@@ -25,9 +26,6 @@ function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env,
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'], env });
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
-
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function inside(): Promise<number> {
   const base = loadConfig(path.join(TARGETS_DIR, 'prosody', 'config.json'), {});
@@ -71,7 +69,7 @@ async function inside(): Promise<number> {
           for (const p of proxies) await p.start();
           const reports = path.join(ROOT, 'reports', 'controls', String(CONTROLS.indexOf(c) + 1));
           try {
-            await exec(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--config', cfgFile, '--name', `^${escapeRe(c.scenario)}$`, '--no-preflight', '--no-render', '--fail-on', 'none', '--reports', reports]);
+            await exec(process.execPath, ['--import', 'tsx', 'bin/conformance.ts', '--config', cfgFile, '--name', `^${esc(c.scenario)}$`, '--no-preflight', '--no-render', '--fail-on', 'none', '--reports', reports]);
           } finally {
             for (const p of proxies) await p.stop();
           }

@@ -2,11 +2,13 @@
 // first): every scenario has exactly one control of its own, every control names an existing
 // scenario, and every stanza id a mutation looks for is one the scenario, or the step that sends
 // it, really uses; so renaming an id in a feature cannot silently disarm the control that finds it.
+// And the section files build on the shared mutations.ts instead of writing its helpers again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROLS, NOT_APPLICABLE_ON_CONTROLS_TARGET, type Control } from '../controls/controls.ts';
+import * as shared from '../controls/mutations.ts';
 import { featureScenarios } from '../features.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -81,4 +83,18 @@ test("every stanza id a mutation looks for is used by its scenario or by the ste
   }
   assert.ok(checked > 50, `only ${checked} id(s) found in the mutations: the pattern no longer sees them`);
   assert.deepEqual(stale, []);
+});
+
+test('the section files define none of the helpers, namespaces or patterns of mutations.ts again', () => {
+  const dir = path.join(ROOT, 'test', 'controls', 'sections');
+  const again: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const src = fs.readFileSync(path.join(dir, f), 'utf8');
+    for (const [name, value] of Object.entries(shared)) {
+      if (new RegExp(`\\b(?:const|let|function)\\s+${name}\\b`).test(src)) again.push(`${f}: ${name} defined again`);
+      if (typeof value === 'string' && new RegExp(`\\b(?:const|let)\\s+\\w+\\s*=\\s*['"\`]${shared.esc(value)}['"\`]`).test(src)) again.push(`${f}: ${name}'s value under another name`);
+      if (value instanceof RegExp && src.includes(`/${value.source}/`)) again.push(`${f}: ${name}'s pattern written again`);
+    }
+  }
+  assert.deepEqual(again, []);
 });

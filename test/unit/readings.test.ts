@@ -1,4 +1,4 @@
-// Readings disclosed (issue 13): support/readings.json against the feature files, the failure
+// Readings disclosed: support/readings.json against the feature files, the failure
 // messages and compliance.json. A reading the registry holds is said in every scenario of its id,
 // and every "Reading:" a scenario says is the registry's, word for word.
 import { test, afterEach } from 'node:test';

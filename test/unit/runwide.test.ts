@@ -1,4 +1,4 @@
-// Run-wide checks (issue 13, class ii): every stream error followed by </stream:stream> and the
+// Run-wide checks (support/report/runwide.ts): every stream error followed by </stream:stream> and the
 // TCP close, its condition in the streams namespace, every stanza error's type per 9.3.3; folded
 // into the requirement verdicts.
 import { test } from 'node:test';

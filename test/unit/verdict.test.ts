@@ -1,5 +1,5 @@
 // The verdict layer (support/verdict/): graded alternatives, and failures that name every
-// accepted outcome, what arrived and where (STYLE.md #12).
+// accepted outcome, what arrived and where.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectOneOf, violated } from '../../support/verdict/judge.ts';

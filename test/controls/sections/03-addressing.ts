@@ -1,9 +1,6 @@
 // Controls for the scenarios of section 3 (addressing).
 import type { Control } from '../controls.ts';
-import { dropStanza, renameCondition } from './09-stanzas.ts';
-
-const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-const JID = /<jid>([^/<]*)\/([^<]*)<\/jid>/g;
+import { dropStanza, ERR, JID, renameCondition, stanzaError } from '../mutations.ts';
 
 export const controls: Control[] = [
   { scenario: "a node of 1024 bytes in 'to' is refused as malformed", change: '<jid-malformed/> becomes <item-not-found/>', expect: 'failed', mutation: renameCondition('long-1', 'item-not-found') },
@@ -18,7 +15,7 @@ export const controls: Control[] = [
     change: 'the answer to the IQ to the domain becomes <jid-malformed/>',
     expect: 'failed',
     mutation: {
-      toClient: (t) => t.replace(/<iq\b[^>]*\bid='dom-1'[^>]*?(?:\/>|>[\s\S]*?<\/iq>)/, `<iq type='error' id='dom-1'><error type='modify'><jid-malformed xmlns='${STANZAS_NS}'/></error></iq>`),
+      toClient: (t) => t.replace(/<iq\b[^>]*\bid='dom-1'[^>]*?(?:\/>|>[\s\S]*?<\/iq>)/, stanzaError('iq', 'dom-1', 'jid-malformed', 'modify')),
     },
   },
   { scenario: 'a domain that fails Nameprep is refused as malformed', change: '<jid-malformed/> becomes <remote-server-not-found/>', expect: 'failed', mutation: renameCondition('dom-2', 'remote-server-not-found') },
@@ -37,7 +34,7 @@ export const controls: Control[] = [
           const first = p.conns[0];
           if (!done && first && c !== first && /<jid>/.test(t)) {
             done = true;
-            first.toClient("<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
+            first.toClient(ERR('conflict'));
             setImmediate(() => first.close());
           }
           return t;

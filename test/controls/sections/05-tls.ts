@@ -2,10 +2,8 @@
 // it sees the plaintext before and after <proceed/>; `afterProceed: 'swallow'` plays a target
 // that neither completes nor fails the handshake and never closes.
 import type { Control } from '../controls.ts';
-import type { Conn } from '../proxy.ts';
+import { afterTls, FEATURES, rewrite, TLS_NS } from '../mutations.ts';
 
-const TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
-const afterTls = (c: Conn) => /<proceed[\s/>]/.test(c.fromTarget);
 const PROCEED = /<proceed\b[^>]*\/>/;
 
 export const controls: Control[] = [
@@ -17,7 +15,7 @@ export const controls: Control[] = [
       toTarget: (t, c) => (c.kind === 'listener' ? t.replace(/<starttls\b[^>]*\/>/, '') : t),
       toClient: (t, c) => {
         if (c.kind !== 'listener' || !/<starttls\b/.test(t)) return t;
-        c.toTarget(`<failure xmlns='${TLS}'/></stream:stream>`);
+        c.toTarget(`<failure xmlns='${TLS_NS}'/></stream:stream>`);
         return t.replace(/<starttls\b[^>]*\/>/, '');
       },
     },
@@ -26,13 +24,13 @@ export const controls: Control[] = [
     scenario: 'a version 1.0 stream is offered STARTTLS',
     change: '<starttls/> removed from the stream features',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<starttls\b[^>]*\/>|<starttls\b[^>]*>[\s\S]*?<\/starttls>/, '') },
+    mutation: rewrite(/<starttls\b[^>]*\/>|<starttls\b[^>]*>[\s\S]*?<\/starttls>/, ''),
   },
   {
     scenario: 'the target sends no white space between elements during TLS negotiation',
     change: 'a line feed sent between </stream:features> and <proceed/>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<proceed', '\n<proceed') },
+    mutation: rewrite('<proceed', '\n<proceed'),
   },
   {
     scenario: 'the target treats the byte right after <proceed/> as the start of TLS',
@@ -44,7 +42,7 @@ export const controls: Control[] = [
     scenario: 'STARTTLS is not offered again after TLS',
     change: '<starttls/> added to the features of the stream restarted after TLS',
     expect: 'failed',
-    mutation: { toClient: (t, c) => (afterTls(c) && !c.authenticated ? t.replace('</stream:features>', `<starttls xmlns='${TLS}'/></stream:features>`) : t) },
+    mutation: { toClient: (t, c) => (afterTls(c) && !c.authenticated ? t.replace('</stream:features>', `<starttls xmlns='${TLS_NS}'/></stream:features>`) : t) },
   },
   {
     scenario: 'bytes that are not TLS after <proceed/> make the target close the connection',
@@ -56,19 +54,19 @@ export const controls: Control[] = [
     scenario: 'a server that requires TLS marks STARTTLS <required/>',
     change: '<required/> removed from <starttls/>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<required\s*\/>|<required><\/required>/, '') },
+    mutation: rewrite(/<required\s*\/>|<required><\/required>/, ''),
   },
   {
     scenario: '<starttls/> is answered with <proceed/> or <failure/>',
     change: '<proceed/> renamed <ready/> (still in the TLS namespace)',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<proceed', '<ready') },
+    mutation: rewrite('<proceed', '<ready'),
   },
   {
     scenario: '<starttls/> with unexpected content is answered with <proceed/> or <failure/>',
     change: '<proceed/> renamed <ready/> (still in the TLS namespace)',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<proceed', '<ready') },
+    mutation: rewrite('<proceed', '<ready'),
   },
   {
     scenario: 'a <failure/> to STARTTLS is followed by closing the stream and the TCP connection',
@@ -105,7 +103,7 @@ export const controls: Control[] = [
     change: 'the stream features after TLS dropped (header only)',
     expect: 'failed',
     mutation: {
-      toClient: (t, c) => (afterTls(c) && !c.authenticated ? t.replace(/<stream:features>[\s\S]*?<\/stream:features>|<stream:features\/>/, '') : t),
+      toClient: (t, c) => (afterTls(c) && !c.authenticated ? t.replace(FEATURES, '') : t),
     },
   },
   {

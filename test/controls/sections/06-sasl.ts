@@ -9,12 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
+import { afterTls, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
 import { parseDigestChallenge } from '../../../support/peer/sasl.ts';
 import { TARGETS_DIR } from '../../../targets/target.ts';
 
-const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
-const afterTls = (c: Conn) => /<proceed[\s/>]/.test(c.fromTarget);
 const MECHANISMS = /<mechanisms\b[^>]*>[\s\S]*?<\/mechanisms>/;
+/** PLAIN, offered where a control makes the target offer SASL it must not */
+const OFFER_PLAIN = `<mechanisms xmlns='${SASL_NS}'><mechanism>PLAIN</mechanism></mechanisms>`;
 
 /** Scenarios that cannot be staged against Prosody at all: none, since the proxy plays DIGEST-MD5. */
 export const notApplicableOnProsody: string[] = [];
@@ -41,7 +42,7 @@ function digestInProsodysPlace(bend: { challenge?: (c: string) => string; featur
         const rspauth = s.rspauth;
         s.rspauth = undefined;
         s.succeeded = true;
-        return t.replace(/<success\b[^>]*?(?:\/>|>[^<]*<\/success>)/, `<success xmlns='${SASL}'>${b64(`rspauth=${rspauth}`)}</success>`);
+        return t.replace(/<success\b[^>]*?(?:\/>|>[^<]*<\/success>)/, `<success xmlns='${SASL_NS}'>${b64(`rspauth=${rspauth}`)}</success>`);
       }
       if (s?.succeeded && bend.featuresAfterSuccess && /<stream:features/.test(t)) return bend.featuresAfterSuccess(t);
       if (!c.authenticated && afterTls(c)) return t.replace(/(<mechanisms\b[^>]*>)/, '$1<mechanism>DIGEST-MD5</mechanism>');
@@ -53,7 +54,7 @@ function digestInProsodysPlace(bend: { challenge?: (c: string) => string; featur
         const nonce = crypto.randomBytes(12).toString('hex');
         state.set(c, { nonce });
         const challenge = `realm="${cfg.domain}",nonce="${nonce}",qop="auth",charset=utf-8,algorithm=md5-sess`;
-        c.toClient(`<challenge xmlns='${SASL}'>${b64(bend.challenge ? bend.challenge(challenge) : challenge)}</challenge>`);
+        c.toClient(`<challenge xmlns='${SASL_NS}'>${b64(bend.challenge ? bend.challenge(challenge) : challenge)}</challenge>`);
         return t.replace(auth[0], '');
       }
       const s = state.get(c);
@@ -64,7 +65,7 @@ function digestInProsodysPlace(bend: { challenge?: (c: string) => string; featur
       const password = passwords.get(user) ?? '';
       const ha1 = hex(md5(Buffer.concat([md5(`${user}:${realm}:${password}`), Buffer.from(`:${s.nonce}:${cnonce}`)])));
       s.rspauth = hex(md5(`${ha1}:${s.nonce}:${nc}:${cnonce}:auth:${hex(md5(`:${uri}`))}`));
-      return t.replace(response[0], `<auth xmlns='${SASL}' mechanism='PLAIN'>${b64(`\0${user}\0${password}`)}</auth>`);
+      return t.replace(response[0], `<auth xmlns='${SASL_NS}' mechanism='PLAIN'>${b64(`\0${user}\0${password}`)}</auth>`);
     },
   };
 }
@@ -98,7 +99,7 @@ function answerAuthzidWithInvalidAuthzid(): Control['mutation'] {
     toTarget: (t, c) => {
       const m = /<auth\b[^>]*mechanism='PLAIN'[^>]*>([^<]*)<\/auth>/.exec(t);
       if (!m || Buffer.from(m[1]!, 'base64').toString('utf8').split('\0')[0] === '') return t;
-      c.toClient(`<failure xmlns='${SASL}'><invalid-authzid/></failure>`);
+      c.toClient(`<failure xmlns='${SASL_NS}'><invalid-authzid/></failure>`);
       return t.replace(m[0], '');
     },
   };
@@ -122,7 +123,7 @@ export const controls: Control[] = [
     scenario: 'the target sends no white space between elements during SASL',
     change: 'a line feed sent before <success/>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<success\b/, '\n<success') },
+    mutation: rewrite(/<success\b/, '\n<success'),
   },
   {
     scenario: "the target's SASL character data is base64",
@@ -135,7 +136,7 @@ export const controls: Control[] = [
     change: 'PLAIN offered in the features before TLS',
     expect: 'failed',
     mutation: {
-      toClient: (t, c) => (afterTls(c) ? t : t.replace('</stream:features>', `<mechanisms xmlns='${SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`)),
+      toClient: (t, c) => (afterTls(c) ? t : t.replace('</stream:features>', `${OFFER_PLAIN}</stream:features>`)),
     },
   },
   {
@@ -145,7 +146,7 @@ export const controls: Control[] = [
     mutation: {
       toTarget: (t, c) => {
         if (afterTls(c) || !/<auth\b/.test(t)) return t;
-        c.toClient(`<success xmlns='${SASL}'/>`);
+        c.toClient(`<success xmlns='${SASL_NS}'/>`);
         return '';
       },
     },
@@ -158,7 +159,7 @@ export const controls: Control[] = [
     mutation: {
       toTarget: (t, c) => {
         if (afterTls(c) || !/<auth\b[^>]*mechanism='PLAIN'/.test(t)) return t;
-        c.toClient(`<failure xmlns='${SASL}'><encryption-required/></failure>`);
+        c.toClient(`<failure xmlns='${SASL_NS}'><encryption-required/></failure>`);
         return '';
       },
     },
@@ -185,19 +186,19 @@ export const controls: Control[] = [
     scenario: 'a wrong password is reported with <not-authorized/>',
     change: '<not-authorized/> replaced by <temporary-auth-failure/>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<not-authorized/>', '<temporary-auth-failure/>') },
+    mutation: rewrite('<not-authorized/>', '<temporary-auth-failure/>'),
   },
   {
     scenario: 'an unknown mechanism is reported with <invalid-mechanism/>',
     change: '<invalid-mechanism/> replaced by <not-authorized/>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<invalid-mechanism/>', '<not-authorized/>') },
+    mutation: rewrite('<invalid-mechanism/>', '<not-authorized/>'),
   },
   {
     scenario: 'data that is not base64 is reported with <incorrect-encoding/>',
     change: '<incorrect-encoding/> replaced by <not-authorized/>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace('<incorrect-encoding/>', '<not-authorized/>') },
+    mutation: rewrite('<incorrect-encoding/>', '<not-authorized/>'),
   },
   {
     scenario: 'an authorization identity the account may not use is reported with <invalid-authzid/>',
@@ -234,7 +235,7 @@ export const controls: Control[] = [
     change: '<mechanisms/> offered again in the features after SASL',
     expect: 'failed',
     mutation: {
-      toClient: (t, c) => (c.authenticated && /<stream:features\b/.test(t) ? t.replace('</stream:features>', `<mechanisms xmlns='${SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`) : t),
+      toClient: (t, c) => (c.authenticated && /<stream:features\b/.test(t) ? t.replace('</stream:features>', `${OFFER_PLAIN}</stream:features>`) : t),
     },
   },
   {
@@ -242,7 +243,7 @@ export const controls: Control[] = [
     change: '<starttls/> offered again in the features after SASL',
     expect: 'failed',
     mutation: {
-      toClient: (t, c) => (c.authenticated && /<stream:features\b/.test(t) ? t.replace('</stream:features>', "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>") : t),
+      toClient: (t, c) => (c.authenticated && /<stream:features\b/.test(t) ? t.replace('</stream:features>', `<starttls xmlns='${TLS_NS}'/></stream:features>`) : t),
     },
   },
   {
@@ -271,6 +272,6 @@ export const controls: Control[] = [
     scenario: 'after SASL DIGEST-MD5 the new stream offers neither STARTTLS nor SASL',
     change: "DIGEST-MD5 offered and played in the target's place; the features of the stream after <success/> offer <mechanisms/> again",
     expect: 'failed',
-    mutation: digestInProsodysPlace({ featuresAfterSuccess: (t) => t.replace(/(<stream:features\b[^>]*>)/, `$1<mechanisms xmlns='${SASL}'><mechanism>PLAIN</mechanism></mechanisms>`) }),
+    mutation: digestInProsodysPlace({ featuresAfterSuccess: (t) => t.replace(/(<stream:features\b[^>]*>)/, `$1${OFFER_PLAIN}`) }),
   },
 ];

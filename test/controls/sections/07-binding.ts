@@ -1,10 +1,8 @@
 // Controls for the scenarios of section 7 (resource binding).
 import type { Control } from '../controls.ts';
-import { bound, editStanza, stanzaRe } from './09-stanzas.ts';
+import { ALL_FEATURES, bound, editStanza, JID, rewrite, STANZAS_NS, stanzaRe, withCondition, withErrorType } from '../mutations.ts';
 
-const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const BIND_RESULT = /<iq\b[^>]*type='result'[^>]*><bind [\s\S]*?<\/iq>/;
-const JID = /<jid>([^/<]*)\/([^<]*)<\/jid>/g;
 const toError = (cond: string, type: string) => (t: string) =>
   t.replace(BIND_RESULT, (iq) => `${iq.slice(0, iq.indexOf('>') + 1).replace("type='result'", "type='error'")}<error type='${type}'><${cond} xmlns='${STANZAS_NS}'/></error></iq>`);
 
@@ -13,10 +11,10 @@ export const controls: Control[] = [
     scenario: 'a requested resource is bound and the full JID returned',
     change: 'the <jid/> is removed from the bind result',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<jid>[^<]*<\/jid>/, '') },
+    mutation: rewrite(/<jid>[^<]*<\/jid>/, ''),
   },
   {
-    // Appendix C (issue 9): the binding schema allows one <jid/>; the schemas are descriptive, so
+    // Appendix C (support/schemas/): the binding schema allows one <jid/>; the schemas are descriptive, so
     // the scenario's own verdict does not change, and the schema check must flag the element
     scenario: 'a requested resource is bound and the full JID returned',
     change: 'the bind result carries its <jid/> twice (schema-invalid, requirement intact)',
@@ -30,7 +28,7 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: { toClient: toError('forbidden', 'auth') },
   },
-  // Run-wide (issue 13, class ii): the older session's <conflict/> stream error is evidence for the
+  // Run-wide (support/report/runwide.ts): the older session's <conflict/> stream error is evidence for the
   // rules about every stream error; the scenario accepts any error there, so its result stays.
   {
     scenario: 'a resource already in use is overridden or refused with <conflict/>',
@@ -56,7 +54,7 @@ export const controls: Control[] = [
     scenario: 'the bound JID is the authenticated bare JID with the negotiated resource',
     change: "the bound JID's node becomes 'mallory'",
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<jid>[^@<]*@/, '<jid>mallory@') },
+    mutation: rewrite(/<jid>[^@<]*@/, '<jid>mallory@'),
   },
   {
     scenario: 'a bind request without a resource gets one the server generated',
@@ -109,8 +107,7 @@ export const controls: Control[] = [
     scenario: 'a message sent after SASL but before binding gets a <not-authorized/> stanza error',
     change: "repair: the error becomes <not-authorized/> with type 'auth'",
     expect: 'passed',
-    mutation: editStanza('unbound-2', (s) =>
-      s.replace(new RegExp(`<[a-z-]+ xmlns='${STANZAS_NS.replace(/[.:]/g, '\\$&')}'/>`), `<not-authorized xmlns='${STANZAS_NS}'/>`).replace(/(<error\b[^>]*?\btype=')[^']*'/, "$1auth'")),
+    mutation: editStanza('unbound-2', (s) => withErrorType(withCondition(s, 'not-authorized'), 'auth')),
   },
 ];
 
@@ -119,7 +116,7 @@ controls.unshift(
     scenario: 'the stream restarted after SASL is answered with a header and stream features',
     change: '<stream:features/> removed from the stream restarted after SASL',
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.authenticated ? t.replace(/<stream:features>[\s\S]*?<\/stream:features>|<stream:features\/>/g, '') : t) },
+    mutation: { toClient: (t, c) => (c.authenticated ? t.replace(ALL_FEATURES, '') : t) },
   },
   {
     scenario: 'the stream features after SASL offer resource binding',

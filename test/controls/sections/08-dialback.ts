@@ -4,8 +4,7 @@
 // always target -> suite, toTarget suite -> target, whichever side opened the connection.
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-
-const streamError = (condition: string) => `<stream:error><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`;
+import { ERR, FIRST_HEADER, headerOn, SASL_NS, STANZAS_NS } from '../mutations.ts';
 
 /** Repair: the target's condition renamed to the one the draft defines, on connections of one kind. */
 const rename = (from: string, to: string, kind: Conn['kind'] = 's2s'): Mutation => ({
@@ -20,7 +19,7 @@ const rename = (from: string, to: string, kind: Conn['kind'] = 's2s'): Mutation 
 const refuse = (trigger: RegExp, condition: string, kind: Conn['kind'] = 's2s'): Mutation => {
   const pending = new WeakSet<Conn>();
   const send = (c: Conn) => {
-    c.toClient(streamError(condition));
+    c.toClient(ERR(condition));
     c.end();
   };
   return {
@@ -40,8 +39,6 @@ const refuse = (trigger: RegExp, condition: string, kind: Conn['kind'] = 's2s'):
     },
   };
 };
-
-const HEADER = /<stream:stream\b[^>]*>/;
 
 function s2sConns(all: Conn[], kind: Conn['kind']): Conn[] {
   return all.filter((c) => c.kind === kind);
@@ -86,7 +83,7 @@ export const controls: Control[] = [
     scenario: "the target answers the peer's stream header with a stream id",
     change: "the id removed from the target's response header on s2s",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, '')) : t) },
+    mutation: headerOn('s2s', (h) => h.replace(/\sid='[^']*'/, '')),
   },
   {
     scenario: "a connection the authoritative server confirms is validated and carries the peer's stanzas",
@@ -113,7 +110,7 @@ export const controls: Control[] = [
     mutation: {
       toTarget: (t, c) => {
         if (c.kind === 's2s' && /id='s2s-early-2'/.test(t)) {
-          c.toClient("<message type='error' id='s2s-early-2' from='nobody@target.test' to='someone@peer.test/x'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+          c.toClient(`<message type='error' id='s2s-early-2' from='nobody@target.test' to='someone@peer.test/x'><error type='cancel'><service-unavailable xmlns='${STANZAS_NS}'/></error></message>`);
         }
         return t;
       },
@@ -179,13 +176,13 @@ export const controls: Control[] = [
     scenario: 'a peer stream header without version is answered without version',
     change: "version='1.0' added to the target's answer to a version-less header",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => (/version=/.test(h) ? h : h.replace('<stream:stream', "<stream:stream version='1.0'"))) : t) },
+    mutation: headerOn('s2s', (h) => (/version=/.test(h) ? h : h.replace('<stream:stream', "<stream:stream version='1.0'"))),
   },
   {
     scenario: 'a pre-1.0 peer gets no stream features and is validated by dialback',
     change: "<stream:features/> injected after the target's header",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => `${h}<stream:features/>`) : t) },
+    mutation: headerOn('s2s', (h) => `${h}<stream:features/>`),
   },
   {
     scenario: 'a verification request for a host the target does not serve gets <host-unknown/>',
@@ -240,7 +237,7 @@ export const controls: Control[] = [
         if (c.kind === 'listener' && /<stream:error>/.test(t)) {
           // the peer's originating connection is the first it opened (later ones are verify connections)
           const o = s2sConns(proxy.conns, 's2s')[0];
-          o?.toClient(streamError('remote-connection-failed'));
+          o?.toClient(ERR('remote-connection-failed'));
           o?.end();
         }
         return t;
@@ -265,7 +262,7 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: (() => {
       let n = 1000;
-      return { toClient: (t: string, c: Conn) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, ` id='${n++}'`)) : t) };
+      return headerOn('s2s', (h) => h.replace(/\sid='[^']*'/, ` id='${n++}'`));
     })(),
   },
   {
@@ -335,42 +332,39 @@ export const controls: Control[] = [
     scenario: "the target's response header toward a peer names a domain it serves, where it has a 'from'",
     change: "the target's response header toward the peer carries from='elsewhere.test' (added, or put in place of its own)",
     expect: 'failed',
-    mutation: {
-      toClient: (t, c) =>
-        c.kind === 's2s' ? t.replace(HEADER, (h) => (/\sfrom='/.test(h) ? h.replace(/\sfrom='[^']*'/, " from='elsewhere.test'") : h.replace(/>$/, " from='elsewhere.test'>"))) : t,
-    },
+    mutation: headerOn('s2s', (h) => (/\sfrom='/.test(h) ? h.replace(/\sfrom='[^']*'/, " from='elsewhere.test'") : h.replace(/>$/, " from='elsewhere.test'>"))),
   },
   {
     scenario: "an 'id' on the peer's stream header is silently ignored",
     change: "the target's response header takes the peer's own id='peer-chosen-id'",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, " id='peer-chosen-id'")) : t) },
+    mutation: headerOn('s2s', (h) => h.replace(/\sid='[^']*'/, " id='peer-chosen-id'")),
   },
   {
     scenario: "the target's stream header toward the peer carries no 'id'",
     // Prosody puts id='' on its header toward the peer (an expected SHOULD failure): the control repairs exactly that
     change: "repair: the 'id' attribute is removed from the target's header toward the peer",
     expect: 'passed',
-    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sid='[^']*'/, '')) : t) },
+    mutation: headerOn('listener', (h) => h.replace(/\sid='[^']*'/, '')),
   },
   {
     scenario: "the target's stream header toward the peer names the peer",
     change: "the target's header toward the peer names 'elsewhere.test'",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\bto='[^']*'/, "to='elsewhere.test'")) : t) },
+    mutation: headerOn('listener', (h) => h.replace(/\bto='[^']*'/, "to='elsewhere.test'")),
   },
   {
     scenario: "the target's stream header toward the peer names the peer",
     change: "the 'to' removed from the target's dialback header toward the peer (OPTIONAL there, 8.3 step 2)",
     expect: 'passed',
     also: 'accepted-outcome',
-    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sto='[^']*'/, '')) : t) },
+    mutation: headerOn('listener', (h) => h.replace(/\sto='[^']*'/, '')),
   },
   {
     scenario: "the target's stream header toward the peer announces version 1.0",
     change: "the target's header toward the peer announces version='0.9'",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/version='[^']*'/, "version='0.9'")) : t) },
+    mutation: headerOn('listener', (h) => h.replace(/version='[^']*'/, "version='0.9'")),
   },
   {
     // Prosody offers no SASL to a peer before TLS: the control makes it offer EXTERNAL (capable of SASL) and drop its version
@@ -379,9 +373,9 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: {
       toClient: (t, c) => {
-        if (c.kind === 'listener') return t.replace(HEADER, (h) => h.replace(/\sversion='[^']*'/, ''));
+        if (c.kind === 'listener') return t.replace(FIRST_HEADER, (h) => h.replace(/\sversion='[^']*'/, ''));
         if (c.kind !== 's2s') return t;
-        const mechs = "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>EXTERNAL</mechanism></mechanisms>";
+        const mechs = `<mechanisms xmlns='${SASL_NS}'><mechanism>EXTERNAL</mechanism></mechanisms>`;
         return t.replace(/<stream:features(\s[^>]*)?\/>/, `<stream:features$1>${mechs}</stream:features>`).replace(/<stream:features(\s[^>]*?)?>(?!<mechanisms)/, `<stream:features$1>${mechs}`);
       },
     },
@@ -390,7 +384,7 @@ export const controls: Control[] = [
     scenario: "the target's stream header toward the peer carries xml:lang",
     change: "xml:lang removed from the target's header toward the peer",
     expect: 'failed',
-    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(HEADER, (h) => h.replace(/\sxml:lang='[^']*'/, '')) : t) },
+    mutation: headerOn('listener', (h) => h.replace(/\sxml:lang='[^']*'/, '')),
   },
   {
     scenario: 'the target declares jabber:server:dialback and prefixes every dialback element',

@@ -1,57 +1,25 @@
-// Controls for the scenarios of section 9 (XML stanzas), and the stanza helpers the controls of
-// sections 3, 7 and 10 share.
+// Controls for the scenarios of section 9 (XML stanzas).
 import type { Control } from '../controls.ts';
-import type { Conn, Mutation } from '../proxy.ts';
-
-const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The whole stanza (message, presence or iq) whose id is `id`, self-closing or not. */
-export const stanzaRe = (id: string): RegExp => new RegExp(`<(message|iq|presence)\\b[^>]*\\bid='${esc(id)}'[^>]*?(?:/>|>[\\s\\S]*?</\\1>)`, 'g');
-
-/** Rewrite the stanza `id` on its way to the suite. */
-export const editStanza = (id: string, fn: (stanza: string) => string): Mutation => ({
-  ids: [id],
-  toClient: (t) => t.replace(stanzaRe(id), fn),
-});
-
-/** The stanza `id` never reaches the suite. */
-export const dropStanza = (id: string): Mutation => editStanza(id, () => '');
-
-/** Rename a stanza error condition in the stanza `id`. */
-export const renameCondition = (id: string, to: string): Mutation =>
-  editStanza(id, (s) => s.replace(new RegExp(`<([a-z-]+) xmlns='${esc(STANZAS_NS)}'/>`), `<${to} xmlns='${STANZAS_NS}'/>`));
-
-/** Change the <error/> type in the stanza `id`. */
-export const errorType = (id: string, to: string): Mutation => editStanza(id, (s) => s.replace(/(<error\b[^>]*?\btype=')[^']*'/, `$1${to}'`));
-
-/** When the suite sends the stanza `id`, answer it on the same connection with `reply` (the target still gets it). */
-export const answerWith = (id: string, reply: string, swallow = false): Mutation => ({
-  ids: [id],
-  toTarget: (t, c) => {
-    if (!stanzaRe(id).test(t)) return t;
-    c.toClient(reply);
-    return swallow ? t.replace(stanzaRe(id), '') : t;
-  },
-});
-
-/** Set an attribute on the opening tag of the stanza `id`. */
-export const setAttr = (id: string, name: string, value: string): Mutation =>
-  editStanza(id, (s) => {
-    const end = s.indexOf('>');
-    const open = s.slice(0, end).replace(new RegExp(`\\s${esc(name)}='[^']*'`), '');
-    const selfClosing = open.endsWith('/');
-    return `${selfClosing ? open.slice(0, -1) : open} ${name}='${value}'${selfClosing ? '/' : ''}${s.slice(end)}`;
-  });
-
-/** Insert `xml` as the first child of the stanza `id`. */
-export const insertChild = (id: string, xml: string, before = '<error'): Mutation =>
-  editStanza(id, (s) => s.replace(before, `${xml}${before}`));
-
-export const bound = (c: Conn): boolean => c.fromTarget.includes('<jid>');
-
-const err = (kind: string, id: string, cond: string, type = 'cancel') =>
-  `<${kind} type='error' id='${id}'><error type='${type}'><${cond} xmlns='${STANZAS_NS}'/></error></${kind}>`;
+import {
+  answerInstead,
+  answerWith,
+  dropStanza,
+  editStanza,
+  ERR,
+  errorType,
+  esc,
+  insertChild,
+  refuseEarlyMessage,
+  renameCondition,
+  rewrite,
+  setAttr,
+  STANZAS_NS,
+  stanzaError,
+  stanzaRe,
+  streamError,
+  withCondition,
+  withErrorType,
+} from '../mutations.ts';
 
 export const controls: Control[] = [
   // 9.1 common attributes
@@ -71,14 +39,7 @@ export const controls: Control[] = [
     scenario: "a forged 'from' is answered with an <invalid-from/> stream error",
     change: 'repair: the proxy answers the forged stanza with <invalid-from/>, </stream:stream> and closes',
     expect: 'passed',
-    mutation: {
-      toTarget: (t, c) => {
-        if (!/from='mallory@/.test(t)) return t;
-        c.toClient(`<stream:error><invalid-from xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`);
-        setImmediate(() => c.close());
-        return '';
-      },
-    },
+    mutation: answerInstead(/from='mallory@/, ERR('invalid-from'), 'close'),
   },
   {
     scenario: 'an <invalid-from/> stream error closes the stream and the TCP connection',
@@ -87,7 +48,7 @@ export const controls: Control[] = [
     mutation: {
       toTarget: (t, c) => {
         if (!/from='mallory@/.test(t)) return t;
-        c.toClient(`<stream:error><invalid-from xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>`);
+        c.toClient(streamError('invalid-from'));
         return t.replace(stanzaRe('from-4'), '');
       },
     },
@@ -96,14 +57,7 @@ export const controls: Control[] = [
     scenario: 'a stanza on a stream that is not authenticated gets <not-authorized/> and the stream is closed',
     change: 'repair: the proxy answers the unauthenticated message with <not-authorized/> and closes',
     expect: 'passed',
-    mutation: {
-      toTarget: (t, c) => {
-        if (c.authenticated || !/<message\b/.test(t)) return t;
-        c.toClient("<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
-        setImmediate(() => c.close());
-        return '';
-      },
-    },
+    mutation: refuseEarlyMessage(() => 'not-authorized'),
   },
   {
     scenario: "a stanza the server generates on the account's behalf has no 'from' or the account's JID",
@@ -142,13 +96,13 @@ export const controls: Control[] = [
     scenario: 'an IQ result or error sent to the server gets no answer',
     change: 'the IQ result is answered with an IQ error',
     expect: 'failed',
-    mutation: answerWith('iq-res-1', err('iq', 'iq-res-1', 'bad-request', 'modify')),
+    mutation: answerWith('iq-res-1', stanzaError('iq', 'iq-res-1', 'bad-request', 'modify')),
   },
   {
     scenario: 'an IQ set the server generates carries an id, a valid type and exactly one child',
     change: 'the roster push gains a second child element',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/(<iq\b[^>]*type='set'[^>]*>[\s\S]*?<\/query>)(<\/iq>)/g, "$1<extra xmlns='urn:example:extra'/>$2") },
+    mutation: rewrite(/(<iq\b[^>]*type='set'[^>]*>[\s\S]*?<\/query>)(<\/iq>)/g, "$1<extra xmlns='urn:example:extra'/>$2"),
   },
   {
     scenario: 'an IQ result holds zero or one child elements',
@@ -209,7 +163,7 @@ export const controls: Control[] = [
     scenario: 'an error stanza is not answered with another error',
     change: 'the error message is answered with a message error',
     expect: 'failed',
-    mutation: answerWith('err-6', err('message', 'err-6', 'service-unavailable')),
+    mutation: answerWith('err-6', stanzaError('message', 'err-6', 'service-unavailable')),
   },
   {
     scenario: 'the <text/> of a stanza error is qualified by the stanzas namespace',
@@ -235,7 +189,7 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: editStanza('err-11', (s) => s.replace(new RegExp(`<[a-z-]+ xmlns='${esc(STANZAS_NS)}'/>`), "<conformance-app xmlns='urn:example:app'/>")),
   },
-  // run-wide (issue 13, class ii): the type of every stanza error the target sends, whichever scenario provoked it
+  // run-wide (support/report/runwide.ts): the type of every stanza error the target sends, whichever scenario provoked it
   {
     scenario: 'an application-specific error condition supplements a defined one',
     change: "the <service-unavailable/> answer carries type 'modify' instead of 'cancel' (core-9.3.3-19, run-wide)",
@@ -262,7 +216,7 @@ export const controls: Control[] = [
     scenario: "<not-authorized/> for a stanza before binding carries type 'auth'",
     change: "the error becomes <not-authorized/> with type 'cancel'",
     expect: 'failed',
-    mutation: editStanza('cond-3', (s) => s.replace(new RegExp(`<[a-z-]+ xmlns='${esc(STANZAS_NS)}'/>`), `<not-authorized xmlns='${STANZAS_NS}'/>`).replace(/(<error\b[^>]*?\btype=')[^']*'/, "$1cancel'")),
+    mutation: editStanza('cond-3', (s) => withErrorType(withCondition(s, 'not-authorized'), 'cancel')),
   },
   { scenario: "<remote-server-not-found/> carries type 'cancel'", change: "<remote-server-not-found/> with type 'wait'", expect: 'failed', mutation: errorType('cond-4', 'wait') },
   { scenario: "<service-unavailable/> carries type 'cancel'", change: "<service-unavailable/> with type 'wait'", expect: 'failed', mutation: errorType('cond-5', 'wait') },
@@ -270,7 +224,7 @@ export const controls: Control[] = [
     scenario: 'a message to an account without connected resources does not reveal its availability',
     change: 'the message is answered with <recipient-unavailable/>',
     expect: 'failed',
-    mutation: answerWith('cond-6', err('message', 'cond-6', 'recipient-unavailable', 'wait'), true),
+    mutation: answerWith('cond-6', stanzaError('message', 'cond-6', 'recipient-unavailable', 'wait'), true),
   },
 ];
 

@@ -1,8 +1,6 @@
 // Controls for the scenarios of section 10 (server rules for handling XML stanzas).
 import type { Control } from '../controls.ts';
-import { answerWith, bound, dropStanza, editStanza, renameCondition, setAttr, stanzaRe } from './09-stanzas.ts';
-
-const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+import { answerWith, bound, dropStanza, editStanza, renameCondition, setAttr, stanzaError, stanzaRe } from '../mutations.ts';
 
 /** Holds ord-2 back until ord-4 has passed: the recipient sees 1, 3, 4, 2, 5. */
 function reorder(): (t: string) => string {
@@ -29,7 +27,7 @@ export const controls: Control[] = [
     scenario: 'an IQ without \'to\' is processed on behalf of the sender',
     change: 'the roster result becomes a <service-unavailable/> error',
     expect: 'failed',
-    mutation: editStanza('noto-1', () => `<iq type='error' id='noto-1'><error type='cancel'><service-unavailable xmlns='${STANZAS_NS}'/></error></iq>`),
+    mutation: editStanza('noto-1', () => stanzaError('iq', 'noto-1', 'service-unavailable')),
   },
   { scenario: "an IQ get without 'to' in a namespace the server knows is processed or refused", change: 'the answer is dropped', expect: 'failed', mutation: dropStanza('noto-2') },
   { scenario: 'a message to a domain that cannot be reached is answered with an error', change: "the error becomes type='chat'", expect: 'failed', mutation: setAttr('far-1', 'type', 'chat') },
@@ -59,6 +57,6 @@ export const controls: Control[] = [
     scenario: 'a message to an account that does not exist does not reveal availability',
     change: 'the message is answered with <recipient-unavailable/>',
     expect: 'failed',
-    mutation: answerWith('nobody-1', `<message type='error' id='nobody-1'><error type='wait'><recipient-unavailable xmlns='${STANZAS_NS}'/></error></message>`, true),
+    mutation: answerWith('nobody-1', stanzaError('message', 'nobody-1', 'recipient-unavailable', 'wait'), true),
   },
 ];

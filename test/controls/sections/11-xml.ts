@@ -2,19 +2,11 @@
 import net from 'node:net';
 import type { Control } from '../controls.ts';
 import type { Conn } from '../proxy.ts';
+import { answerInstead, answerStanzaInstead, ERR, FEATURES, header, inHeader, rewrite } from '../mutations.ts';
 
-const HEADER = /<stream:stream\b[^>]*>/g;
-const inHeader = (fn: (h: string) => string) => (t: string) => t.replace(HEADER, fn);
-const ERR = (cond: string) => `<stream:error><${cond} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`;
-const FEATURES = /<stream:features>[\s\S]*?<\/stream:features>|<stream:features\/>/;
 const STD = "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'";
-/** toTarget: answer the bytes matching `re` with a header and a stream error, close, and forward nothing */
-const refuse = (re: RegExp, cond: string) => (t: string, c: { toClient(s: string): void; end(): void }) => {
-  if (!re.test(t)) return t;
-  c.toClient(`<?xml version='1.0'?><stream:stream ${STD} id='x2' from='target.test'>${ERR(cond)}`);
-  setImmediate(() => c.end());
-  return '';
-};
+/** answer the bytes matching `re` with a header and a stream error, end the connection, and forward nothing */
+const refuse = (re: RegExp, cond: string) => answerInstead(re, `<?xml version='1.0'?><stream:stream ${STD} id='x2' from='target.test'>${ERR(cond)}`, 'end');
 
 const restrictedRows = [
   'a comment between stanzas is ignored or refused with <restricted-xml/>',
@@ -91,7 +83,7 @@ export const controls: Control[] = [
       scenario,
       change: 'repair: <not-well-formed/> renamed <restricted-xml/>',
       expect: 'passed',
-      mutation: { toClient: (t) => t.replace('<not-well-formed ', '<restricted-xml ') },
+      mutation: rewrite('<not-well-formed ', '<restricted-xml '),
     }),
   ),
   // ---- 11.2 ----
@@ -141,13 +133,13 @@ export const controls: Control[] = [
     scenario: 'a jabber:server header on the c2s port is answered in jabber:server or refused',
     change: "repair: the response header declares xmlns='jabber:server'",
     expect: 'passed',
-    mutation: { toClient: inHeader((h) => h.replace("xmlns='jabber:client'", "xmlns='jabber:server'")) },
+    mutation: header((h) => h.replace("xmlns='jabber:client'", "xmlns='jabber:server'")),
   },
   {
     scenario: 'a jabber:client stream is served',
     change: 'the stream features are replaced by <invalid-namespace/> and </stream:stream>',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(FEATURES, ERR('invalid-namespace')) },
+    mutation: rewrite(FEATURES, ERR('invalid-namespace')),
   },
   {
     scenario: 'the server prefixes no jabber:client element it sends',
@@ -168,20 +160,13 @@ export const controls: Control[] = [
     scenario: 'server-generated payloads carry no namespace prefixes',
     change: "the version result is written <v:query xmlns:v='jabber:iq:version'>",
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<query xmlns='jabber:iq:version'>([\s\S]*?)<\/query>/, "<v:query xmlns:v='jabber:iq:version'>$1</v:query>") },
+    mutation: rewrite(/<query xmlns='jabber:iq:version'>([\s\S]*?)<\/query>/, "<v:query xmlns:v='jabber:iq:version'>$1</v:query>"),
   },
   {
     scenario: "a stanza without 'to' is accepted on a c2s stream",
     change: "the IQ without 'to' is answered with <improper-addressing/> and the connection closed",
     expect: 'failed',
-    mutation: {
-      toTarget: (t, c) => {
-        if (!t.includes("id='noto-1'")) return t;
-        c.toClient(ERR('improper-addressing'));
-        setImmediate(() => c.end());
-        return '';
-      },
-    },
+    mutation: answerStanzaInstead('noto-1', ERR('improper-addressing'), 'end'),
   },
   {
     scenario: 'message, presence and IQ with their common attributes are handled',
@@ -198,7 +183,7 @@ export const controls: Control[] = [
     scenario: 'every response stream header is preceded by a text declaration',
     change: 'every text declaration is removed from what the target sends',
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<\?xml[^>]*\?>/g, '') },
+    mutation: rewrite(/<\?xml[^>]*\?>/g, ''),
   },
   {
     scenario: 'the server puts text declarations only at the start of a stream',
@@ -217,7 +202,7 @@ export const controls: Control[] = [
         toTarget: (t: string, c: Conn) => {
           if (done || !/<auth\b/.test(t)) return t;
           done = true;
-          c.toClient("<stream:error><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
+          c.toClient(ERR('internal-server-error'));
           setImmediate(() => c.close());
           return '';
         },
@@ -228,7 +213,7 @@ export const controls: Control[] = [
     scenario: 'client headers without a text declaration are served',
     change: 'a header without a text declaration is answered with <bad-format/> and the connection closed',
     expect: 'failed',
-    mutation: { toTarget: refuse(/^<stream:stream\b/, 'bad-format') },
+    mutation: refuse(/^<stream:stream\b/, 'bad-format'),
   },
   {
     scenario: 'a text declaration inside a stream is refused',
@@ -247,7 +232,7 @@ export const controls: Control[] = [
     scenario: 'the server sends UTF-8 only',
     change: "the target's text declarations name encoding='ISO-8859-1'",
     expect: 'failed',
-    mutation: { toClient: (t) => t.replace(/<\?xml version='1.0'\?>/g, "<?xml version='1.0' encoding='ISO-8859-1'?>") },
+    mutation: rewrite(/<\?xml version='1.0'\?>/g, "<?xml version='1.0' encoding='ISO-8859-1'?>"),
   },
   {
     scenario: 'Latin-1 bytes on a UTF-8 stream are not decoded as Latin-1',
@@ -259,6 +244,6 @@ export const controls: Control[] = [
     scenario: 'a stream sent in UTF-16 is not served',
     change: 'repair: a connection that begins with a UTF-16LE byte order mark is answered with <unsupported-encoding/> and closed',
     expect: 'passed',
-    mutation: { toTarget: refuse(/^\uFFFD\uFFFD<\u0000/, 'unsupported-encoding') },
+    mutation: refuse(/^\uFFFD\uFFFD<\u0000/, 'unsupported-encoding'),
   },
 ];
