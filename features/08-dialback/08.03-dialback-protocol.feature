@@ -173,16 +173,6 @@ Feature: 8.3 Dialback Protocol
       When the peer asks the target to verify "its key with a wrong stream id" for the stream id of its connection
       Then the target answers the verification "invalid"
 
-  Rule: 8.1 the stream id is security-critical
-
-    @req:core-8.1-6 @MUST @s2s
-    Scenario: stream ids given to peers are distinct, not short and not sequential
-      "The stream ID is security-critical in server dialback and therefore MUST be both
-      unpredictable and non-repeating". No black-box test proves unpredictability: this one
-      fails ids that repeat, are shorter than 8 characters, or count up by a constant step.
-      When 5 peer connections are opened to the target at the same time
-      Then the stream ids are distinct, not short, and not sequential
-
   Rule: 4.3 and 8.3: each direction is secured on its own
 
     @req:core-4.3-2 @MUST @s2s @changed-in-23
