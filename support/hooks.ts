@@ -104,11 +104,11 @@ After({ name: 'attach transcripts and close every connection' }, async function 
     this.attach(text || '(nothing was exchanged)', { mediaType: 'text/plain', fileName: `${s.label}.xmpp.txt` });
   }
   if (this.outcomes.length) this.attach(this.outcomes.join('\n'), { mediaType: 'text/plain', fileName: ATTACH.outcome });
-  // a FAILED scenario's bytes as a replayable script (issue 7): reproducer.json and reports/reproducers/
+  // a FAILED scenario's bytes as a replayable script: reproducer.json and reports/reproducers/
   reproduceFailure(this, pickle, result);
 });
 
-// Appendix C (issue 9): what the target sent, against the draft's schemas. Evidence beside the
+// Appendix C: what the target sent, against the draft's schemas. Evidence beside the
 // verdict: a violation is attached and counted in compliance.json, and changes no scenario's result.
 After({ name: 'check what the target sent against the Appendix C schemas' }, async function (this: XmppWorld) {
   if (!schemasEnabled()) return;
@@ -126,7 +126,7 @@ After({ name: 'check what the target sent against the Appendix C schemas' }, asy
   if (check.violations.length) this.attach(describeViolations(check), { mediaType: 'text/plain', fileName: ATTACH_VIOLATIONS });
 });
 
-// Rules about every occurrence (issue 13, class ii): every stream error followed by
+// Rules about every occurrence (support/report/runwide.ts): every stream error followed by
 // '</stream:stream>' and the TCP close, its condition in the streams namespace, every stanza
 // error's type as 9.3.3 gives it. Evidence beside the verdict, like the schema check: attached
 // here, folded into the requirement's verdict in compliance.json; the scenario's result stays.

@@ -1,4 +1,4 @@
-// Contested readings, one place (issue 13, "Readings disclosed"): where a verdict rests on a
+// Contested readings, one place: where a verdict rests on a
 // reading of the sentence that a server's maintainer could dispute, support/readings.json says
 // which reading the suite applies, what the other reading would conclude, and whether the suite
 // kept its reading or changed the scenario. Scenarios of such ids repeat the reading in their

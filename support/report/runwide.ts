@@ -1,4 +1,4 @@
-// Rules about every occurrence (issue 13, class ii), checked on everything the target sent in the
+// Rules about every occurrence, checked on everything the target sent in the
 // whole run, as the Appendix C schema check is: after each scenario, on every connection of it
 // (c2s, the peer's s2s connections, the target's connections to the peer's listener).
 //  - core-4.7.1-1: every stream error is followed by '</stream:stream>' and the TCP close, and
@@ -207,7 +207,7 @@ export function errorIdsSent(sentTexts: readonly string[]): Set<string> {
 export function describeRunWide(check: RunWideCheck): string {
   const v = check.observations.filter((o) => o.outcome === 'violation');
   return [
-    'Run-wide checks (issue 13): rules about every occurrence, checked on everything the target sent. A violation is charged to the requirement, not to this scenario.',
+    'Run-wide checks: rules about every occurrence, checked on everything the target sent. A violation is charged to the requirement, not to this scenario.',
     '',
     ...v.map((o) => `${o.message}\n  element:  ${o.element}`),
   ].join('\n\n');
@@ -291,7 +291,7 @@ export function runWideAllureResults(reqs: readonly RequirementResult[]): Allure
       historyKey: `run-wide:${r.id}`,
       status,
       message: `${prefix}${r.id} ${rw.note}${why ? `. ${why}` : ''}`,
-      description: `"${sentence(r.id)}"\n\nChecked after every scenario on every connection, on everything the target sent (issue 13). ${rw.note}.`,
+      description: `"${sentence(r.id)}"\n\nChecked after every scenario on every connection, on everything the target sent. ${rw.note}.`,
       labels: [
         { name: 'epic', value: `${top} ${SECTION_TITLES[top] ?? ''}`.trim() },
         { name: 'feature', value: 'Run-wide checks' },

@@ -1,4 +1,4 @@
-// The core of the verdict layer (STYLE.md #12): a judge accepts every outcome the text allows and
+// The core of the verdict layer: a judge accepts every outcome the text allows and
 // names the one that happened; otherwise it fails with what the text accepts, what arrived
 // instead, and where. The requirement ids, their sentences and the contested reading are added
 // by ExpectationFailed from the scenario's tags (support/errors.ts).
