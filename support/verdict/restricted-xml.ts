@@ -3,7 +3,7 @@
 // encoding, the external-DTD trap; and the delivery judges the same step file uses (a relayed
 // stanza compared with an expected shape, a burst of messages, an IQ before authentication).
 // The parsers over the raw text stay in support/peer/observe.ts.
-import type net from 'node:net';
+import type { Listener } from '../wire/listener.ts';
 import type { XmppWorld } from '../world.ts';
 import { conditionOf, NS } from '../wire/element.ts';
 import { ExpectationFailed } from '../errors.ts';
@@ -278,9 +278,9 @@ export async function receivesAllMessages(world: XmppWorld, n: number): Promise<
 // listening host, ephemeral port. Any connection to it is the evidence.
 
 export interface Trap {
-  server: net.Server;
+  /** counts the connections made to it */
+  listener: Listener;
   address: string;
-  connections: number;
 }
 
 /**
@@ -293,11 +293,11 @@ export async function trapUntouched(world: XmppWorld): Promise<void> {
   const r = await settle(s);
   if (r.kind === 'error') await s.awaitCloseAfterError();
   await nothingArrives(s, false, world.cfg.domain).catch(() => undefined);
-  if (trap.connections) {
+  if (trap.listener.connections) {
     violated({
-      summary: `the target connected ${trap.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`,
+      summary: `the target connected ${trap.listener.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`,
       accepted: [`nothing connects to ${trap.address}, whatever the stream does (features, a stream error, an answer, closing or silence)`],
-      actual: `${trap.connections} connection(s) to ${trap.address}`,
+      actual: `${trap.listener.connections} connection(s) to ${trap.address}`,
       where: s.where(),
     });
   }
