@@ -36,11 +36,8 @@ const ENCODINGS: Record<string, (s: string) => Buffer> = {
 When('{role} sends, encoded as {string}:', function (this: XmppWorld, role: string, encoding: string, bytes: string) {
   const enc = ENCODINGS[encoding];
   if (!enc) throw new Error(`unknown encoding '${encoding}': ${Object.keys(ENCODINGS).join(', ')}`);
-  const s = this.client(role).stream;
   const text = this.render(bytes);
-  s.transcript.note(`the next bytes are sent encoded as ${encoding}`);
-  s.transcript.record('sent', text);
-  s.transport.writeBytes(enc(text));
+  this.client(role).stream.sendBytes(enc(text), `the next bytes are sent encoded as ${encoding}`, text);
 });
 
 Then('the recipient never receives the text {string}', function (this: XmppWorld, needle: string) { return neverReceivesText(this, needle); });

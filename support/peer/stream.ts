@@ -181,6 +181,16 @@ export class XmppStream {
     this.transport.write(text);
   }
 
+  /**
+   * Bytes as they are (another encoding, or not XML at all), with a transcript note saying what
+   * they are; `text`, when given, is what they encode, recorded as sent.
+   */
+  sendBytes(bytes: Buffer, note: string, text?: string): void {
+    this.transcript.note(note);
+    if (text !== undefined) this.transcript.record('sent', text);
+    this.transport.writeBytes(bytes);
+  }
+
   send(element: XmlElement | string): void {
     this.sendRaw(typeof element === 'string' ? element : element.toString());
   }
