@@ -44,65 +44,12 @@ export async function settle(s: XmppStream, rtId?: string, ms = s.opts.responseM
   }
 }
 
-/** Everything the target wrote on this connection, as text (transcript, 'recv' side). */
-export function received(s: XmppStream): string {
-  return s.transcript.lines.filter((l) => l.dir === 'recv').map((l) => l.text).join('');
-}
-
 const HEADER_RE = /<([A-Za-z_][\w.-]*:)?stream[\s>/]/g;
 const DECL_RE = /<\?xml\s[^>]*\?>/g;
 
 /** Offsets of every stream header the target opened on this connection. */
 export function headerOffsets(text: string): number[] {
   return [...text.matchAll(HEADER_RE)].map((m) => m.index!);
-}
-
-export interface Parsed {
-  /** every element opened, with its depth (0 = the stream element) */
-  elements: Array<{ name: string; prefix: string; local: string; uri: string; depth: number; attrs: Record<string, string> }>;
-  comments: string[];
-  pis: string[];
-  doctypes: string[];
-}
-
-/** Parse each stream of the connection on its own (a restart begins a new document). */
-export function parseStreams(text: string): Parsed {
-  const out: Parsed = { elements: [], comments: [], pis: [], doctypes: [] };
-  const starts = headerOffsets(text);
-  // anything before the first header (a comment, a doctype) belongs to the first document
-  const bounds = starts.map((s, i) => [i === 0 ? 0 : s, starts[i + 1] ?? text.length] as const);
-  if (!bounds.length) bounds.push([0, text.length]);
-  for (const [a, b] of bounds) {
-    let seg = text.slice(a, b);
-    // a restarted stream's text declaration was cut into the previous segment: drop a trailing one
-    seg = seg.replace(/<\?xml\s[^>]*\?>\s*$/, '');
-    const p = new SaxesParser({ xmlns: true });
-    let depth = 0;
-    let dead = false;
-    p.on('opentag', (t) => {
-      const tag = t as SaxesTagNS;
-      const attrs: Record<string, string> = {};
-      for (const at of Object.values(tag.attributes)) attrs[at.name] = at.value;
-      out.elements.push({ name: tag.name, prefix: tag.prefix, local: tag.local, uri: tag.uri, depth, attrs });
-      if (!tag.isSelfClosing) depth++;
-    });
-    p.on('closetag', (t) => {
-      if (!(t as SaxesTagNS).isSelfClosing) depth--;
-    });
-    p.on('comment', (c) => out.comments.push(c));
-    p.on('processinginstruction', (pi) => out.pis.push(`<?${pi.target} ${pi.body}?>`));
-    p.on('doctype', (d) => out.doctypes.push(d));
-    p.on('error', () => {
-      dead = true;
-    });
-    try {
-      p.write(seg);
-    } catch {
-      dead = true;
-    }
-    void dead;
-  }
-  return out;
 }
 
 /** Entity references other than the five predefined ones and character references (11.1). */

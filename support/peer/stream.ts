@@ -2,7 +2,7 @@
 // raw writes always allowed, bounded waits, and no automatic reactions (STYLE.md #10).
 import pTimeout, { TimeoutError } from 'p-timeout';
 import { Transport, type TlsInfo, type TlsOptions, type TransportEvent } from '../wire/transport.ts';
-import { StreamReader, type ReaderEvent } from '../wire/reader.ts';
+import { StreamReader, type Markup, type ReaderEvent } from '../wire/reader.ts';
 import { NS, XmlElement } from '../wire/element.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { ExpectationFailed } from '../errors.ts';
@@ -116,6 +116,11 @@ export class XmppStream {
 
   get isEnded(): boolean {
     return this.ended;
+  }
+
+  /** The markup the target sent on this connection, every stream of it, as the reader read it (for the section 11 checks). */
+  get markup(): Markup {
+    return this.reader.markup;
   }
 
   private onTransport(ev: TransportEvent): void {

@@ -8,7 +8,8 @@ import type { XmppWorld } from '../world.ts';
 import { conditionOf, NS } from '../wire/element.ts';
 import { ExpectationFailed } from '../errors.ts';
 import { describe, type XmppStream } from '../peer/stream.ts';
-import { settle, declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped, type Parsed } from '../peer/observe.ts';
+import { settle, declarationPlacement, differences, entityReferences, parseFragment, unescaped } from '../peer/observe.ts';
+import type { Markup } from '../wire/reader.ts';
 import { ATTACH } from '../hooks.ts';
 import { LANGTAG } from './stanza-error.ts';
 import { nothingArrives, settleByRoundTrip } from './silence.ts';
@@ -38,11 +39,11 @@ export type Rule = (typeof RULES)[number];
 /** The namespaces of the stream itself and of its negotiation: prefixes there are not content prefixes. */
 const STREAMISH = new Set<string>([NS.stream, NS.streams, NS.dialback, NS.client, NS.server, NS.tls, NS.sasl]);
 
-/** What the target wrote on one connection: the raw text, its parse, its stream headers. */
+/** What the target wrote on one connection: the raw text, its markup as the reader read it, its stream headers. */
 interface Output {
   text: string;
-  parsed: Parsed;
-  heads: Parsed['elements'];
+  parsed: Markup;
+  heads: Markup['elements'];
 }
 
 /** Each rule returns its findings on one connection, in the order found; none means it holds. */
@@ -119,8 +120,8 @@ export async function outputFollows(world: XmppWorld, rule: Rule): Promise<void>
   const where: string[] = [];
   let headers = 0;
   for (const s of world.streams) {
-    const text = received(s);
-    const parsed = parseStreams(text);
+    const text = s.transcript.received();
+    const parsed = s.markup;
     const heads = parsed.elements.filter((e) => e.depth === 0);
     headers += heads.length;
     const found = CHECKS[rule]({ text, parsed, heads });
@@ -152,7 +153,7 @@ export async function neverReceivesText(world: XmppWorld, needle: string): Promi
   await sender.awaitClose(world.cfg.timeouts.quietMs);
   const r = world.client('recipient');
   await settleByRoundTrip(r.stream, world.cfg.domain);
-  const all = received(r.stream);
+  const all = r.stream.transcript.received();
   const bodies = r.stream
     .drain()
     .filter((e) => e.kind === 'element')

@@ -16,7 +16,31 @@ export type ReaderEvent =
   | { kind: 'doctype'; text: string }
   | { kind: 'xml-error'; message: string };
 
+/** An element as it was opened on the wire: name as written, prefix, namespace, depth (0 = the stream element), attributes (namespace declarations included). */
+export interface OpenedElement {
+  name: string;
+  prefix: string;
+  local: string;
+  uri: string;
+  depth: number;
+  attrs: Record<string, string>;
+}
+
+/**
+ * The markup a connection carried, kept across restarts (each new stream is parsed on its own):
+ * every element opened, every comment, processing instruction and DOCTYPE, in order. What the
+ * reader read until a well-formedness error; nothing after it.
+ */
+export interface Markup {
+  elements: OpenedElement[];
+  comments: string[];
+  pis: string[];
+  doctypes: string[];
+}
+
 export class StreamReader {
+  /** what this connection carried, all its streams (reset() keeps it) */
+  readonly markup: Markup = { elements: [], comments: [], pis: [], doctypes: [] };
   private parser!: SaxesParser<{ xmlns: true; position: true }>;
   private stack: XmlElement[] = [];
   private failed = false;
@@ -51,9 +75,18 @@ export class StreamReader {
     p.on('closetag', () => this.close());
     p.on('text', (t) => this.text(t));
     p.on('cdata', (t) => this.text(t));
-    p.on('comment', (t) => this.emit({ kind: 'comment', text: t }));
-    p.on('processinginstruction', (pi) => this.emit({ kind: 'pi', target: pi.target, body: pi.body }));
-    p.on('doctype', (t) => this.emit({ kind: 'doctype', text: t }));
+    p.on('comment', (t) => {
+      if (!this.failed) this.markup.comments.push(t);
+      this.emit({ kind: 'comment', text: t });
+    });
+    p.on('processinginstruction', (pi) => {
+      if (!this.failed) this.markup.pis.push(`<?${pi.target} ${pi.body}?>`);
+      this.emit({ kind: 'pi', target: pi.target, body: pi.body });
+    });
+    p.on('doctype', (t) => {
+      if (!this.failed) this.markup.doctypes.push(t);
+      this.emit({ kind: 'doctype', text: t });
+    });
     p.on('error', (e) => {
       if (this.failed) return;
       this.failed = true;
@@ -87,6 +120,7 @@ export class StreamReader {
     const attrs: Record<string, string> = {};
     for (const a of Object.values(tag.attributes)) attrs[a.name] = a.value;
     const element = new XmlElement(tag.name, tag.uri, attrs, []);
+    if (!this.failed) this.markup.elements.push({ name: tag.name, prefix: tag.prefix, local: tag.local, uri: tag.uri, depth: this.stack.length, attrs: { ...attrs } });
     if (this.stack.length === 0) {
       if (tag.isSelfClosing) {
         // <stream:stream/>: a header immediately closed
