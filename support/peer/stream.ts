@@ -407,3 +407,41 @@ export class XmppStream {
     this.transcript.end();
   }
 }
+
+/** How a stream settled after a provocation whose reaction the text leaves open (sections 4 and 11). */
+export type Settled =
+  | { kind: 'features'; element: XmlElement }
+  | { kind: 'error'; element: XmlElement }
+  | { kind: 'answer'; element: XmlElement }
+  | { kind: 'closed' }
+  | { kind: 'silence' }
+  | { kind: 'tainted'; what: string };
+
+/**
+ * Wait, bounded by `ms`, for the first of: stream features, a stream error, the answer to the IQ
+ * `rtId` (a round-trip ping sent by the caller), the end of the connection. Never fails by itself.
+ */
+export async function settle(s: XmppStream, rtId?: string, ms = s.opts.responseMs): Promise<Settled> {
+  try {
+    const ev = await s.expect(
+      (e) =>
+        (e.kind === 'element' &&
+          (e.element.is('features', NS.stream) || e.element.is('error', NS.stream) || (rtId !== undefined && e.element.is('iq') && e.element.attr('id') === rtId))) ||
+        e.kind === 'tcp-end' ||
+        e.kind === 'tcp-reset' ||
+        e.kind === 'tcp-closed' ||
+        e.kind === 'close',
+      'features, a stream error, an answer or the end of the connection',
+      ms,
+    );
+    if (ev.kind !== 'element') return { kind: 'closed' };
+    if (ev.element.is('features', NS.stream)) return { kind: 'features', element: ev.element };
+    if (ev.element.is('error', NS.stream)) return { kind: 'error', element: ev.element };
+    return { kind: 'answer', element: ev.element };
+  } catch (e) {
+    if (!(e instanceof ExpectationFailed)) throw e;
+    if (s.taint) return { kind: 'tainted', what: s.taint };
+    if (s.isEnded || s.transport.isEnded) return { kind: 'closed' };
+    return { kind: 'silence' };
+  }
+}

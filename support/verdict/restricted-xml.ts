@@ -2,14 +2,15 @@
 // XML, escaping, namespaces and prefixes, text declarations, encoding, xml:lang), bytes in another
 // encoding, the external-DTD trap; and the delivery judges the same step file uses (a relayed
 // stanza compared with an expected shape, a burst of messages, an IQ before authentication).
-// The parsers over the raw text stay in support/peer/observe.ts.
+// The markup is the reader's (XmppStream.markup); the scanners over the raw text are support/wire/scan.ts's.
 import type { Listener } from '../wire/listener.ts';
 import type { XmppWorld } from '../world.ts';
 import { conditionOf, NS } from '../wire/element.ts';
 import { ExpectationFailed } from '../errors.ts';
-import { describe, type XmppStream } from '../peer/stream.ts';
-import { settle, declarationPlacement, differences, entityReferences, parseFragment, unescaped } from '../peer/observe.ts';
-import type { Markup } from '../wire/reader.ts';
+import { describe, settle, type XmppStream } from '../peer/stream.ts';
+import { parseFragment, type Markup } from '../wire/reader.ts';
+import { declarationPlacement, entityReferences, unescaped } from '../wire/scan.ts';
+import { differences } from './shape.ts';
 import { ATTACH } from '../hooks.ts';
 import { LANGTAG } from './stanza-error.ts';
 import { nothingArrives, settleByRoundTrip } from './silence.ts';

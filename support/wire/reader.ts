@@ -2,8 +2,9 @@
 // saxes is the one parser that reports comments, PIs, DOCTYPE, undefined entities, duplicate
 // attributes and unbound prefixes (TOOLCHAIN.md); the never-closing <stream:stream> root is
 // handled with a depth counter: depth-1 children are the top-level elements.
+// The same parser reads an XML fragment written in a feature file (parseFragment).
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { XmlElement } from './element.ts';
+import { NS, XmlElement } from './element.ts';
 
 export type ReaderEvent =
   | { kind: 'xmldecl'; version?: string; encoding?: string }
@@ -154,4 +155,27 @@ export class StreamReader {
     }
     // whitespace between top-level elements is a keepalive: ignored
   }
+}
+
+/** Parse one XML fragment written in a feature file (the expected shape of a stanza). */
+export function parseFragment(xml: string, defaultNs: string = NS.client): XmlElement {
+  const p = new SaxesParser({ xmlns: true, additionalNamespaces: { '': defaultNs } });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  p.on('opentag', (t) => {
+    const tag = t as SaxesTagNS;
+    const attrs: Record<string, string> = {};
+    for (const a of Object.values(tag.attributes)) if (a.name !== 'xmlns' && !a.name.startsWith('xmlns:')) attrs[a.name] = a.value;
+    const e = new XmlElement(tag.name, tag.uri, attrs, []);
+    if (stack.length) stack[stack.length - 1]!.children.push(e);
+    else root = e;
+    stack.push(e);
+  });
+  p.on('closetag', () => void stack.pop());
+  p.on('text', (s) => {
+    if (stack.length) stack[stack.length - 1]!.children.push(s);
+  });
+  p.write(xml).close();
+  if (!root) throw new Error(`no element in ${xml}`);
+  return root;
 }
