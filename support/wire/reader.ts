@@ -29,8 +29,10 @@ export interface OpenedElement {
 
 /**
  * The markup a connection carried, kept across restarts (each new stream is parsed on its own):
- * every element opened, every comment, processing instruction and DOCTYPE, in order. What the
- * reader read until a well-formedness error; nothing after it.
+ * every element opened, every comment, processing instruction and DOCTYPE, in order. A
+ * well-formedness error ends the stream's events, not its markup: what follows is what the
+ * section 11 checks name (a header that binds no streams prefix, a raw '&'), so saxes reads on
+ * for the markup, up to a budget of characters per stream.
  */
 export interface Markup {
   elements: OpenedElement[];
@@ -45,6 +47,8 @@ export class StreamReader {
   private parser!: SaxesParser<{ xmlns: true; position: true }>;
   private stack: XmlElement[] = [];
   private failed = false;
+  /** characters read past a well-formedness error, for the markup only (a hostile target cannot make the suite read more) */
+  private readAfterError = 0;
   /** set once the reader hit a well-formedness error: later bytes are kept in the transcript only */
   get broken(): boolean {
     return this.failed;
@@ -58,6 +62,8 @@ export class StreamReader {
     emit: (ev: ReaderEvent) => void,
     /** the largest top-level element the suite reads (characters); larger ones end the reading as an error */
     private readonly maxElement = 1 << 20,
+    /** characters read past a well-formedness error for the markup (as many as a transcript keeps) */
+    private readonly markupAfterError = 256 * 1024,
   ) {
     // saxes goes on parsing after it reported an error; nothing it says after that is evidence
     this.emit = (ev) => {
@@ -70,6 +76,7 @@ export class StreamReader {
   reset(): void {
     this.stack = [];
     this.failed = false;
+    this.readAfterError = 0;
     const p = new SaxesParser({ xmlns: true, position: true });
     p.on('xmldecl', (d) => this.emit({ kind: 'xmldecl', version: d.version, encoding: d.encoding }));
     p.on('opentag', (tag) => this.open(tag as SaxesTagNS));
@@ -77,15 +84,15 @@ export class StreamReader {
     p.on('text', (t) => this.text(t));
     p.on('cdata', (t) => this.text(t));
     p.on('comment', (t) => {
-      if (!this.failed) this.markup.comments.push(t);
+      this.markup.comments.push(t);
       this.emit({ kind: 'comment', text: t });
     });
     p.on('processinginstruction', (pi) => {
-      if (!this.failed) this.markup.pis.push(`<?${pi.target} ${pi.body}?>`);
+      this.markup.pis.push(`<?${pi.target} ${pi.body}?>`);
       this.emit({ kind: 'pi', target: pi.target, body: pi.body });
     });
     p.on('doctype', (t) => {
-      if (!this.failed) this.markup.doctypes.push(t);
+      this.markup.doctypes.push(t);
       this.emit({ kind: 'doctype', text: t });
     });
     p.on('error', (e) => {
@@ -97,15 +104,28 @@ export class StreamReader {
   }
 
   write(text: string): void {
-    if (this.failed) return;
+    if (this.failed) {
+      // past the error the events are over; the markup is read on, within its budget
+      const room = this.markupAfterError - this.readAfterError;
+      if (room <= 0) return;
+      this.readAfterError += Math.min(room, text.length);
+      this.feed(text.slice(0, room));
+      return;
+    }
     if (this.stack.length >= 2) {
       this.elementSize += text.length;
       if (this.elementSize > this.maxElement) {
         this.failed = true;
         this.emit({ kind: 'xml-error', message: `a top-level element larger than ${this.maxElement} characters: the suite stops reading this stream` });
+        // the rest of this chunk is not read: nothing later parses in its place
+        this.readAfterError = this.markupAfterError;
         return;
       }
     }
+    this.feed(text);
+  }
+
+  private feed(text: string): void {
     try {
       this.parser.write(text);
     } catch (e) {
@@ -114,6 +134,7 @@ export class StreamReader {
         this.failed = true;
         this.emit({ kind: 'xml-error', message: (e as Error).message });
       }
+      this.readAfterError = this.markupAfterError;
     }
   }
 
@@ -121,7 +142,7 @@ export class StreamReader {
     const attrs: Record<string, string> = {};
     for (const a of Object.values(tag.attributes)) attrs[a.name] = a.value;
     const element = new XmlElement(tag.name, tag.uri, attrs, []);
-    if (!this.failed) this.markup.elements.push({ name: tag.name, prefix: tag.prefix, local: tag.local, uri: tag.uri, depth: this.stack.length, attrs: { ...attrs } });
+    this.markup.elements.push({ name: tag.name, prefix: tag.prefix, local: tag.local, uri: tag.uri, depth: this.stack.length, attrs: { ...attrs } });
     if (this.stack.length === 0) {
       if (tag.isSelfClosing) {
         // <stream:stream/>: a header immediately closed

@@ -146,9 +146,24 @@ test('markup is kept for the whole connection: every stream, elements with depth
   assert.ok(m.elements.some((e) => e.local === 'query' && e.uri === 'jabber:iq:version' && e.depth === 2));
 });
 
-test('markup stops at a well-formedness error', () => {
+test('past a well-formedness error the events end, the markup is read on within its budget', () => {
+  const events: ReaderEvent[] = [];
+  const r = new StreamReader((ev) => events.push(ev), undefined, 40);
+  r.write(HEADER + '<message>&foo;</message><!-- after -->');
+  r.write('<iq/>');
+  r.write(`<presence/>${' '.repeat(40)}<x/>`);
+  assert.deepEqual(events.map((e) => e.kind), ['header', 'xml-error']);
+  assert.deepEqual(r.markup.comments, [' after ']);
+  assert.ok(r.markup.elements.some((e) => e.local === 'iq' && e.depth === 1));
+  assert.ok(r.markup.elements.some((e) => e.local === 'presence'));
+  assert.ok(!r.markup.elements.some((e) => e.local === 'x'));
+});
+
+test('a header that binds no prefix for stream: an error, and in the markup', () => {
   const r = new StreamReader(() => undefined);
-  r.write(HEADER + '<message>&foo;</message><!-- after --><iq/>');
-  assert.deepEqual(r.markup.comments, []);
-  assert.ok(!r.markup.elements.some((e) => e.local === 'iq'));
+  r.write("<stream:stream xmlns='jabber:client' version='1.0'><stream:features/>");
+  const heads = r.markup.elements.filter((e) => e.depth === 0);
+  assert.equal(heads.length, 1);
+  assert.equal(heads[0]!.attrs['xmlns:stream'], undefined);
+  assert.ok(r.markup.elements.some((e) => e.local === 'features' && e.depth === 1));
 });
