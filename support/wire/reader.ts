@@ -49,7 +49,7 @@ export class StreamReader {
   private failed = false;
   /** characters read past a well-formedness error, for the markup only (a hostile target cannot make the suite read more) */
   private readAfterError = 0;
-  /** set once the reader hit a well-formedness error: later bytes are kept in the transcript only */
+  /** set once the reader hit a well-formedness error: later bytes give no events (the markup reads on, within its budget) */
   get broken(): boolean {
     return this.failed;
   }
@@ -65,7 +65,7 @@ export class StreamReader {
     /** characters read past a well-formedness error for the markup (as many as a transcript keeps) */
     private readonly markupAfterError = 256 * 1024,
   ) {
-    // saxes goes on parsing after it reported an error; nothing it says after that is evidence
+    // saxes goes on parsing after it reported an error; nothing it says after that is an event
     this.emit = (ev) => {
       if (!this.failed || ev.kind === 'xml-error') emit(ev);
     };
@@ -117,7 +117,7 @@ export class StreamReader {
       if (this.elementSize > this.maxElement) {
         this.failed = true;
         this.emit({ kind: 'xml-error', message: `a top-level element larger than ${this.maxElement} characters: the suite stops reading this stream` });
-        // the rest of this chunk is not read: nothing later parses in its place
+        // this chunk is not parsed, so what follows it would not parse in its place: the markup ends here too
         this.readAfterError = this.markupAfterError;
         return;
       }
