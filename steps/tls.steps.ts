@@ -5,7 +5,7 @@ import { When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
 import { NS } from '../support/wire/element.ts';
 import { notApplicable } from '../support/hooks.ts';
-import { sendStarttls, handshake, sendBytes, TLS_FATAL_ALERT } from '../support/peer/starttls.ts';
+import { sendStarttls, handshake, TLS_FATAL_ALERT } from '../support/peer/starttls.ts';
 import {
   starttlsOffered, starttlsRequired, starttlsNotOfferedAgain, proceedOrFailure, proceeds, noWhitespaceDuringTls,
   handshakeCompletes, noPlaintextAfterProceed, noXmlBeforeHandshakeEnd, newHeaderAndFeatures, differentStreamId,
@@ -67,11 +67,12 @@ Then('no plaintext byte followed <proceed\\/>', function (this: XmppWorld) { noP
 Then('the server sent no XML between <proceed\\/> and the end of the handshake', function (this: XmppWorld) { noXmlBeforeHandshakeEnd(this); });
 
 When('the client sends bytes that are not TLS instead of the handshake', function (this: XmppWorld) {
-  sendBytes(this.client().stream, Buffer.from('this is not a TLS ClientHello\r\n\r\n'.repeat(4)), 'plaintext that is not a TLS record');
+  const bytes = Buffer.from('this is not a TLS ClientHello\r\n\r\n'.repeat(4));
+  this.client().stream.sendBytes(bytes, `sent ${bytes.length} bytes: plaintext that is not a TLS record`);
 });
 
 When('the client sends a fatal TLS alert instead of the handshake', function (this: XmppWorld) {
-  sendBytes(this.client().stream, TLS_FATAL_ALERT, 'a TLS record holding a fatal handshake_failure alert');
+  this.client().stream.sendBytes(TLS_FATAL_ALERT, `sent ${TLS_FATAL_ALERT.length} bytes: a TLS record holding a fatal handshake_failure alert`);
 });
 
 /**

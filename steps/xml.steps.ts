@@ -3,7 +3,7 @@
 // the When and Given steps drive the peer.
 import { After, defineParameterType } from '@cucumber/cucumber';
 import { Given, When, Then } from '../support/step.ts';
-import net from 'node:net';
+import { Listener } from '../support/wire/listener.ts';
 import type { XmppWorld } from '../support/world.ts';
 import {
   RULES,
@@ -36,11 +36,8 @@ const ENCODINGS: Record<string, (s: string) => Buffer> = {
 When('{role} sends, encoded as {string}:', function (this: XmppWorld, role: string, encoding: string, bytes: string) {
   const enc = ENCODINGS[encoding];
   if (!enc) throw new Error(`unknown encoding '${encoding}': ${Object.keys(ENCODINGS).join(', ')}`);
-  const s = this.client(role).stream;
   const text = this.render(bytes);
-  s.transcript.note(`the next bytes are sent encoded as ${encoding}`);
-  s.transcript.record('sent', text);
-  s.transport.writeBytes(enc(text));
+  this.client(role).stream.sendBytes(enc(text), `the next bytes are sent encoded as ${encoding}`, text);
 });
 
 Then('the recipient never receives the text {string}', function (this: XmppWorld, needle: string) { return neverReceivesText(this, needle); });
@@ -70,23 +67,13 @@ When('the client sends a message of {int} bytes to itself', function (this: Xmpp
 // A trap the target could fetch an external DTD from (11.1): a TCP listener on the peer's
 // listening host, ephemeral port. Any connection to it is the evidence.
 Given('a trap listener the target can reach', async function (this: XmppWorld) {
-  const trap: Trap = { server: net.createServer(), address: '', connections: 0 };
-  trap.server.on('connection', (sock) => {
-    trap.connections++;
-    sock.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    trap.server.once('error', reject);
-    trap.server.listen(0, this.cfg.peer.listen.host, () => resolve());
-  });
-  const a = trap.server.address() as net.AddressInfo;
-  trap.address = `${a.address}:${a.port}`;
-  this.memo.set('trap', trap);
+  const listener = await Listener.open(this.cfg.peer.listen.host, 0, (transport) => transport.destroy());
+  this.memo.set('trap', { listener, address: listener.address } satisfies Trap);
 });
 
 After({ name: 'close the trap listener' }, async function (this: XmppWorld) {
   const trap = this.memo.get('trap') as Trap | undefined;
-  if (trap) await new Promise<void>((resolve) => trap.server.close(() => resolve()));
+  if (trap) await trap.listener.close();
 });
 
 When('{role} opens a stream naming the trap listener:', function (this: XmppWorld, role: string, bytes: string) {

@@ -7,8 +7,8 @@
 // that directionality (4.2: one TCP connection each way) is a checked fact.
 import crypto from 'node:crypto';
 import pTimeout, { TimeoutError } from 'p-timeout';
-import net from 'node:net';
 import { Transport } from '../wire/transport.ts';
+import { Listener } from '../wire/listener.ts';
 import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.ts';
 import { TIMER_NOTE, XmppStream, type InboxEvent } from './stream.ts';
 import type { Config } from '../config.ts';
@@ -156,7 +156,7 @@ export interface ListenerPolicy {
  * the receiving role for the target's own requests. Stanzas are left in the stream's inbox.
  */
 export class PeerListener {
-  private server: net.Server | undefined;
+  private listener: Listener | undefined;
   readonly accepted: XmppStream[] = [];
   /** keys the suite issued as originating server, by the stream id the target gave that connection */
   readonly issued = new Map<string, string>();
@@ -170,18 +170,16 @@ export class PeerListener {
 
   async start(): Promise<void> {
     const { host, port } = this.o.cfg.peer.listen;
-    this.server = net.createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new TargetUnreachable(`the peer listener cannot listen on ${host}:${port} (${e.code}): set peer.listen in the config to a free local address`)),
-      );
-      this.server!.listen(port, host, resolve);
-    });
+    try {
+      this.listener = await Listener.open(host, port, (transport) => this.accept(transport));
+    } catch (e) {
+      throw new TargetUnreachable(`the peer listener cannot listen on ${host}:${port} (${(e as NodeJS.ErrnoException).code}): set peer.listen in the config to a free local address`);
+    }
   }
 
   async stop(): Promise<void> {
     for (const s of this.accepted) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.listener?.close();
   }
 
   /** Wait, bounded, until the receiving role has decided `n` of the target's validation requests. */
@@ -221,8 +219,8 @@ export class PeerListener {
     return this.accepted;
   }
 
-  private accept(socket: net.Socket): void {
-    const stream = new XmppStream(Transport.accepted(socket), {
+  private accept(transport: Transport): void {
+    const stream = new XmppStream(transport, {
       label: `target-in-${++this.count}`,
       responseMs: this.o.cfg.timeouts.responseMs,
       quietMs: this.o.cfg.timeouts.quietMs,

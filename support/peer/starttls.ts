@@ -69,12 +69,6 @@ export function handshake(c: Client, cfg: { domain: string; tls: { allowSelfSign
   });
 }
 
-/** Bytes that are not XML, in the place of a TLS handshake (plaintext, same TCP connection). */
-export function sendBytes(stream: XmppStream, bytes: Buffer, what: string): void {
-  stream.transcript.note(`sent ${bytes.length} bytes: ${what}`);
-  stream.transport.writeBytes(bytes);
-}
-
 /** A TLS record holding a fatal handshake_failure alert (RFC 5246 7.2), in the place of a ClientHello. */
 export const TLS_FATAL_ALERT = Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28]);
 

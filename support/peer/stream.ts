@@ -2,7 +2,7 @@
 // raw writes always allowed, bounded waits, and no automatic reactions (STYLE.md #10).
 import pTimeout, { TimeoutError } from 'p-timeout';
 import { Transport, type TlsInfo, type TlsOptions, type TransportEvent } from '../wire/transport.ts';
-import { StreamReader, type ReaderEvent } from '../wire/reader.ts';
+import { StreamReader, type Markup, type ReaderEvent } from '../wire/reader.ts';
 import { NS, XmlElement } from '../wire/element.ts';
 import { Transcript } from '../wire/transcript.ts';
 import { ExpectationFailed } from '../errors.ts';
@@ -118,6 +118,11 @@ export class XmppStream {
     return this.ended;
   }
 
+  /** The markup the target sent on this connection, every stream of it, as the reader read it (for the section 11 checks). */
+  get markup(): Markup {
+    return this.reader.markup;
+  }
+
   private onTransport(ev: TransportEvent): void {
     if (ev.kind === 'data') {
       this.transcript.record('recv', ev.text);
@@ -179,6 +184,16 @@ export class XmppStream {
     this.transcript.record('sent', text);
     if (text.includes('</stream:stream>') && !this.transport.isEnded) this.mark('peer-close');
     this.transport.write(text);
+  }
+
+  /**
+   * Bytes as they are (another encoding, or not XML at all), with a transcript note saying what
+   * they are; `text`, when given, is what they encode, recorded as sent.
+   */
+  sendBytes(bytes: Buffer, note: string, text?: string): void {
+    this.transcript.note(note);
+    if (text !== undefined) this.transcript.record('sent', text);
+    this.transport.writeBytes(bytes);
   }
 
   send(element: XmlElement | string): void {
@@ -390,5 +405,43 @@ export class XmppStream {
     this.transport.destroy();
     this.ended = true;
     this.transcript.end();
+  }
+}
+
+/** How a stream settled after a provocation whose reaction the text leaves open (sections 4 and 11). */
+export type Settled =
+  | { kind: 'features'; element: XmlElement }
+  | { kind: 'error'; element: XmlElement }
+  | { kind: 'answer'; element: XmlElement }
+  | { kind: 'closed' }
+  | { kind: 'silence' }
+  | { kind: 'tainted'; what: string };
+
+/**
+ * Wait, bounded by `ms`, for the first of: stream features, a stream error, the answer to the IQ
+ * `rtId` (a round-trip ping sent by the caller), the end of the connection. Never fails by itself.
+ */
+export async function settle(s: XmppStream, rtId?: string, ms = s.opts.responseMs): Promise<Settled> {
+  try {
+    const ev = await s.expect(
+      (e) =>
+        (e.kind === 'element' &&
+          (e.element.is('features', NS.stream) || e.element.is('error', NS.stream) || (rtId !== undefined && e.element.is('iq') && e.element.attr('id') === rtId))) ||
+        e.kind === 'tcp-end' ||
+        e.kind === 'tcp-reset' ||
+        e.kind === 'tcp-closed' ||
+        e.kind === 'close',
+      'features, a stream error, an answer or the end of the connection',
+      ms,
+    );
+    if (ev.kind !== 'element') return { kind: 'closed' };
+    if (ev.element.is('features', NS.stream)) return { kind: 'features', element: ev.element };
+    if (ev.element.is('error', NS.stream)) return { kind: 'error', element: ev.element };
+    return { kind: 'answer', element: ev.element };
+  } catch (e) {
+    if (!(e instanceof ExpectationFailed)) throw e;
+    if (s.taint) return { kind: 'tainted', what: s.taint };
+    if (s.isEnded || s.transport.isEnded) return { kind: 'closed' };
+    return { kind: 'silence' };
   }
 }

@@ -2,13 +2,15 @@
 // XML, escaping, namespaces and prefixes, text declarations, encoding, xml:lang), bytes in another
 // encoding, the external-DTD trap; and the delivery judges the same step file uses (a relayed
 // stanza compared with an expected shape, a burst of messages, an IQ before authentication).
-// The parsers over the raw text stay in support/peer/observe.ts.
-import type net from 'node:net';
+// The markup is the reader's (XmppStream.markup); the scanners over the raw text are support/wire/scan.ts's.
+import type { Listener } from '../wire/listener.ts';
 import type { XmppWorld } from '../world.ts';
 import { conditionOf, NS } from '../wire/element.ts';
 import { ExpectationFailed } from '../errors.ts';
-import { describe, type XmppStream } from '../peer/stream.ts';
-import { settle, declarationPlacement, differences, entityReferences, parseFragment, parseStreams, received, unescaped, type Parsed } from '../peer/observe.ts';
+import { describe, settle, type XmppStream } from '../peer/stream.ts';
+import { parseFragment, type Markup } from '../wire/reader.ts';
+import { declarationPlacement, entityReferences, unescaped } from '../wire/scan.ts';
+import { differences } from './shape.ts';
 import { ATTACH } from '../hooks.ts';
 import { LANGTAG } from './stanza-error.ts';
 import { nothingArrives, settleByRoundTrip } from './silence.ts';
@@ -38,11 +40,11 @@ export type Rule = (typeof RULES)[number];
 /** The namespaces of the stream itself and of its negotiation: prefixes there are not content prefixes. */
 const STREAMISH = new Set<string>([NS.stream, NS.streams, NS.dialback, NS.client, NS.server, NS.tls, NS.sasl]);
 
-/** What the target wrote on one connection: the raw text, its parse, its stream headers. */
+/** What the target wrote on one connection: the raw text, its markup as the reader read it, its stream headers. */
 interface Output {
   text: string;
-  parsed: Parsed;
-  heads: Parsed['elements'];
+  parsed: Markup;
+  heads: Markup['elements'];
 }
 
 /** Each rule returns its findings on one connection, in the order found; none means it holds. */
@@ -119,8 +121,8 @@ export async function outputFollows(world: XmppWorld, rule: Rule): Promise<void>
   const where: string[] = [];
   let headers = 0;
   for (const s of world.streams) {
-    const text = received(s);
-    const parsed = parseStreams(text);
+    const text = s.transcript.received();
+    const parsed = s.markup;
     const heads = parsed.elements.filter((e) => e.depth === 0);
     headers += heads.length;
     const found = CHECKS[rule]({ text, parsed, heads });
@@ -152,7 +154,7 @@ export async function neverReceivesText(world: XmppWorld, needle: string): Promi
   await sender.awaitClose(world.cfg.timeouts.quietMs);
   const r = world.client('recipient');
   await settleByRoundTrip(r.stream, world.cfg.domain);
-  const all = received(r.stream);
+  const all = r.stream.transcript.received();
   const bodies = r.stream
     .drain()
     .filter((e) => e.kind === 'element')
@@ -278,9 +280,9 @@ export async function receivesAllMessages(world: XmppWorld, n: number): Promise<
 // listening host, ephemeral port. Any connection to it is the evidence.
 
 export interface Trap {
-  server: net.Server;
+  /** counts the connections made to it */
+  listener: Listener;
   address: string;
-  connections: number;
 }
 
 /**
@@ -293,11 +295,11 @@ export async function trapUntouched(world: XmppWorld): Promise<void> {
   const r = await settle(s);
   if (r.kind === 'error') await s.awaitCloseAfterError();
   await nothingArrives(s, false, world.cfg.domain).catch(() => undefined);
-  if (trap.connections) {
+  if (trap.listener.connections) {
     violated({
-      summary: `the target connected ${trap.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`,
+      summary: `the target connected ${trap.listener.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`,
       accepted: [`nothing connects to ${trap.address}, whatever the stream does (features, a stream error, an answer, closing or silence)`],
-      actual: `${trap.connections} connection(s) to ${trap.address}`,
+      actual: `${trap.listener.connections} connection(s) to ${trap.address}`,
       where: s.where(),
     });
   }

@@ -6,7 +6,8 @@ import type { XmppWorld } from '../world.ts';
 import { conditionOf, NS, type XmlElement } from '../wire/element.ts';
 import { ATTACH, notApplicable } from '../hooks.ts';
 import { nextId } from '../peer/client.ts';
-import { counterPattern, estimatedBits, parseStreams, received, settle, versionReading } from '../peer/observe.ts';
+import { settle } from '../peer/stream.ts';
+import { counterPattern, estimatedBits, versionReading } from './stream-header.ts';
 import { definedCondition, LATER_NAMES, STREAM_CONDITIONS, streamError } from './stream-error.ts';
 import { nothingArrives } from './silence.ts';
 import { violated } from './judge.ts';
@@ -112,7 +113,7 @@ export async function receivesNothing(world: XmppWorld, role: string): Promise<v
 export function headerBeforeError(world: XmppWorld): void {
   const s = world.client().stream;
   const h = s.header;
-  if (!h) violated({ summary: 'the target sent a stream error without first opening its response stream (RFC 3920 4.7.1: it MUST still send the opening <stream> tag)', accepted: ['the response stream header, then the stream error'], actual: `no response stream header; the target wrote: ${received(s).slice(0, 600) || 'nothing'}`, where: s.where() });
+  if (!h) violated({ summary: 'the target sent a stream error without first opening its response stream (RFC 3920 4.7.1: it MUST still send the opening <stream> tag)', accepted: ['the response stream header, then the stream error'], actual: `no response stream header; the target wrote: ${s.transcript.received().slice(0, 600) || 'nothing'}`, where: s.where() });
   world.outcome('response header sent before the error');
 }
 
@@ -130,7 +131,7 @@ export function headerFromIsAuthoritative(world: XmppWorld): void {
 /** RFC 3920 4.4.1: leading zeros MUST NOT be sent in the version of any response stream header. */
 export function versionsWithoutLeadingZero(world: XmppWorld): void {
   for (const s of world.streams) {
-    for (const m of received(s).matchAll(/<([A-Za-z_][\w.-]*:)?stream\s[^>]*\bversion=['"]([^'"]*)['"]/g)) {
+    for (const m of s.transcript.received().matchAll(/<([A-Za-z_][\w.-]*:)?stream\s[^>]*\bversion=['"]([^'"]*)['"]/g)) {
       if (/(^|\.)0\d/.test(m[2]!)) violated({ summary: `a response stream header carries version='${m[2]}': leading zeros MUST NOT be sent (RFC 3920 4.4.1)`, accepted: ['no version with a leading zero on any response header'], actual: m[0], where: s.where() });
     }
   }
@@ -139,7 +140,7 @@ export function versionsWithoutLeadingZero(world: XmppWorld): void {
 
 /** RFC 3920 4.4: every response stream header of the scenario (every stream, restarts included) carries `name` = the target's domain. */
 export function everyHeaderNamesDomain(world: XmppWorld, name: string): void {
-  const all = world.streams.flatMap((s) => parseStreams(received(s)).elements.filter((e) => e.depth === 0).map((h) => ({ s, h })));
+  const all = world.streams.flatMap((s) => s.markup.elements.filter((e) => e.depth === 0).map((h) => ({ s, h })));
   const accepted = [`${name}='${world.cfg.domain}' on every response stream header`];
   if (!all.length) violated({ summary: 'the target sent no response stream header', accepted, actual: 'no response stream header', where: everyWhere(world) });
   for (const { s, h } of all) {

@@ -176,6 +176,11 @@ export class Transcript {
     }
   }
 
+  /** Everything the other side wrote on this connection, as text: the 'recv' lines (redacted, within the limit). */
+  received(): string {
+    return this.lines.filter((l) => l.dir === 'recv').map((l) => l.text).join('');
+  }
+
   /** `+0.012s C->S <stream:stream ...>`: the form attached to the report. */
   render(): string {
     const arrow: Record<Direction, string> = { sent: 'peer -> target', recv: 'target -> peer', note: '--' };

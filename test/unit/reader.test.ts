@@ -129,3 +129,41 @@ test('a self-closing stream root is a header then a close', () => {
   const { events } = feed(["<stream:stream xmlns:stream='http://etherx.jabber.org/streams'/>"]);
   assert.deepEqual(kinds(events), ['header', 'close']);
 });
+
+test('markup is kept for the whole connection: every stream, elements with depth and prefix, comments, PIs', () => {
+  const r = new StreamReader(() => undefined);
+  r.write("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'><!-- c --><?pi x?><stream:features/><success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+  r.reset();
+  r.write("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'><c:iq xmlns:c='jabber:client'><c:query xmlns:c='jabber:iq:version'/></c:iq>");
+  const m = r.markup;
+  assert.deepEqual(m.comments, [' c ']);
+  assert.deepEqual(m.pis, ['<?pi x?>']);
+  const heads = m.elements.filter((e) => e.depth === 0);
+  assert.equal(heads.length, 2);
+  assert.equal(heads[0]!.attrs['xmlns:stream'], 'http://etherx.jabber.org/streams');
+  assert.ok(m.elements.some((e) => e.name === 'stream:features' && e.prefix === 'stream' && e.depth === 1));
+  assert.ok(m.elements.some((e) => e.name === 'c:iq' && e.uri === 'jabber:client' && e.depth === 1));
+  assert.ok(m.elements.some((e) => e.local === 'query' && e.uri === 'jabber:iq:version' && e.depth === 2));
+});
+
+test('past a well-formedness error the events end, the markup is read on within its budget', () => {
+  const events: ReaderEvent[] = [];
+  const r = new StreamReader((ev) => events.push(ev), undefined, 40);
+  r.write(HEADER + '<message>&foo;</message><!-- after -->');
+  r.write('<iq/>');
+  r.write(`<presence/>${' '.repeat(40)}<x/>`);
+  assert.deepEqual(events.map((e) => e.kind), ['header', 'xml-error']);
+  assert.deepEqual(r.markup.comments, [' after ']);
+  assert.ok(r.markup.elements.some((e) => e.local === 'iq' && e.depth === 1));
+  assert.ok(r.markup.elements.some((e) => e.local === 'presence'));
+  assert.ok(!r.markup.elements.some((e) => e.local === 'x'));
+});
+
+test('a header that binds no prefix for stream: an error, and in the markup', () => {
+  const r = new StreamReader(() => undefined);
+  r.write("<stream:stream xmlns='jabber:client' version='1.0'><stream:features/>");
+  const heads = r.markup.elements.filter((e) => e.depth === 0);
+  assert.equal(heads.length, 1);
+  assert.equal(heads[0]!.attrs['xmlns:stream'], undefined);
+  assert.ok(r.markup.elements.some((e) => e.local === 'features' && e.depth === 1));
+});

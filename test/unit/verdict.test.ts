@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectOneOf, violated } from '../../support/verdict/judge.ts';
 import { stanzaError } from '../../support/verdict/stanza-error.ts';
-import { parseFragment } from '../../support/peer/observe.ts';
+import { parseFragment } from '../../support/wire/reader.ts';
+import { differences } from '../../support/verdict/shape.ts';
+import { definedCondition } from '../../support/verdict/stream-error.ts';
 import { ExpectationFailed } from '../../support/errors.ts';
 
 const thrown = (f: () => unknown): ExpectationFailed => {
@@ -53,4 +55,20 @@ test('stanzaError: a well-formed error stanza gives its type and condition', () 
   const r = stanzaError(m, 'message', null);
   assert.equal(r.type, 'cancel');
   assert.equal(r.condition, 'service-unavailable');
+});
+
+test('expected shape: listed attributes and children compared, extras tolerated', () => {
+  const want = parseFragment("<message id='m' xml:lang='fr'><body>hi</body></message>");
+  assert.deepEqual(differences(parseFragment("<message id='m' xml:lang='fr' from='a@b'><body>hi</body><x xmlns='u'/></message>"), want), []);
+  assert.equal(differences(parseFragment("<message id='m'><body>hi</body></message>"), want).length, 1);
+});
+
+test('4.7.2-3: any defined condition passes and says whether it fits; undefined, later or unqualified names fail', () => {
+  const err = (inner: string) => parseFragment(`<stream:error xmlns:stream='http://etherx.jabber.org/streams'>${inner}</stream:error>`);
+  const S = "xmlns='urn:ietf:params:xml:ns:xmpp-streams'";
+  assert.match(definedCondition(err(`<bad-namespace-prefix ${S}/>`), ['bad-namespace-prefix', 'bad-format']), /whose definition fits/);
+  assert.match(definedCondition(err(`<invalid-xml ${S}/>`), ['bad-namespace-prefix', 'bad-format']), /a defined condition \(the definition that fits/);
+  assert.throws(() => definedCondition(err(`<not-well-formed ${S}/>`), ['xml-not-well-formed']), (e: unknown) => e instanceof ExpectationFailed && /RFC 6120/.test(e.message));
+  assert.throws(() => definedCondition(err(`<bad-stream ${S}/>`), ['bad-format']), ExpectationFailed);
+  assert.throws(() => definedCondition(err("<invalid-xml xmlns='urn:example:wrong'/>"), ['invalid-xml']), (e: unknown) => e instanceof ExpectationFailed && /not qualified/.test(e.message));
 });
