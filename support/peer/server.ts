@@ -6,11 +6,10 @@
 // Every connection is entered in a ledger: who opened it, and which stanzas it carried, so
 // that directionality (4.2: one TCP connection each way) is a checked fact.
 import crypto from 'node:crypto';
-import pTimeout, { TimeoutError } from 'p-timeout';
 import net from 'node:net';
 import { Transport } from '../wire/transport.ts';
 import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.ts';
-import { TIMER_NOTE, XmppStream, type InboxEvent } from './stream.ts';
+import { TIMER_NOTE, waitUntil, XmppStream, type InboxEvent } from './stream.ts';
 import type { Config } from '../config.ts';
 import { TargetUnreachable, Undecided } from '../errors.ts';
 import { peerCredentials } from './pki.ts';
@@ -58,26 +57,6 @@ export class Ledger {
 
   describe(): string {
     return this.entries.map((e) => `${e.label} (opened by the ${e.initiator}): ${e.received.map((x) => `<${x.name}${x.attr('type') ? ` type='${x.attr('type')}'` : ''}>`).join(' ') || 'nothing'}`).join('\n');
-  }
-}
-
-/**
- * Wait until `check` returns a value, re-checking each time a waker in `waiters` is called;
- * bounded by p-timeout. On timeout the last check's answer is returned (undefined: not reached).
- */
-async function waitUntil<T>(check: () => T | undefined, waiters: Array<() => void>, ms: number): Promise<T | undefined> {
-  const loop = async (): Promise<T> => {
-    for (;;) {
-      const v = check();
-      if (v !== undefined) return v;
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  try {
-    return await pTimeout(loop(), { milliseconds: ms });
-  } catch (e) {
-    if (e instanceof TimeoutError) return check();
-    throw e;
   }
 }
 
