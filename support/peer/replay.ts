@@ -95,8 +95,7 @@ async function saslResult(stream: XmppStream, mech: Mechanism, ms: number): Prom
   if (o.end === 'stream-error') return `not a SASL answer: ${clip(o.element!.toString().slice(0, 400), 200)}`;
   if (o.end !== 'failure') return 'the connection ended';
   if (!o.element!.is('failure', NS.sasl)) return `<${o.element!.local}/>`;
-  const condition = conditions(o.element!)[0];
-  return condition ? `failure:${condition}` : 'failure';
+  return o.condition ? `failure:${o.condition}` : 'failure';
 }
 
 async function replayConnection(r: Reproducer, conn: ReproducerConnection, cfg: Config): Promise<ConnectionResult> {

@@ -25,7 +25,8 @@ export interface LedgerEntry {
   stream: XmppStream;
 }
 
-const isDb = (e: XmlElement, local: string): boolean => e.local === local && e.ns === NS.dialback;
+/** A dialback element (RFC 3920 8) of that name. */
+export const isDb = (e: XmlElement, local: string): boolean => e.local === local && e.ns === NS.dialback;
 
 export class Ledger {
   readonly entries: LedgerEntry[] = [];
@@ -279,6 +280,11 @@ export class PeerListener {
   }
 }
 
+/** RFC 3920 8.3 step 7: the target's answer, as authoritative server, to a <db:verify/> the peer sent on `s` (bounded). */
+export function verifyAnswer(s: XmppStream): Promise<XmlElement> {
+  return s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
+}
+
 /**
  * Receiving role, step 5-7: dial back to the target's s2s port and ask it (as authoritative
  * server) whether `key` is valid for the stream `id`. Returns the target's type.
@@ -288,8 +294,7 @@ export async function verifyWithTarget(o: S2sOptions, peerDomain: string, target
   try {
     await openS2s(s, o.cfg, { from: peerDomain, to: targetDomain });
     s.send(el('db:verify', { from: peerDomain, to: targetDomain, id }, key));
-    const answer = await s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
-    return answer.attr('type')!;
+    return (await verifyAnswer(s)).attr('type')!;
   } finally {
     s.close();
   }
@@ -328,7 +333,7 @@ export async function judgeNotHandledOverS2s(o: { ledger: Ledger; stream: XmppSt
     });
   }
   if (answer) {
-    const cond = answer.stanza.child('error')?.elements().find((c) => c.ns === NS.stanzas)?.local;
+    const cond = conditionOf(answer.stanza.child('error'), NS.stanzas);
     return `not handled on the sender's behalf: refused with the stanza error ${cond ? `<${cond}/>` : answer.stanza.toString()} over ${answer.label}`;
   }
   const err = streamError();
