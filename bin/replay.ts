@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, peerLanes, type Config } from '../support/config.ts';
 import { ConfigError, TargetUnreachable } from '../support/errors.ts';
 import { ReproducerSchema, type Reproducer } from '../support/report/reproducer.ts';
-import { renderReplay, replay } from '../support/report/replay.ts';
+import { renderReplay, replay } from '../support/peer/replay.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
 import { DnsStub, peerRecords } from '../support/wire/dns.ts';
 

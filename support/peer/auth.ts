@@ -1,8 +1,12 @@
-// SASL exchanges that report what happened instead of throwing (RFC 3920 6.2): the verdict
-// decides. Client.authenticate() stays the setup stage; these are for scenarios about SASL.
+// The one SASL exchange of the peer (RFC 3920 6.2), reporting what happened instead of throwing:
+// the scenarios about SASL hand the outcome to a verdict, Client.authenticate() (the set-up stage)
+// turns anything but a verified <success/> into an error, and the replay player compares it.
 import { conditionOf, el, NS, type XmlElement } from '../wire/element.ts';
 import { b64, unb64, plain, scramSha1, digestMd5, type Mechanism } from './sasl.ts';
-import type { Client } from './client.ts';
+import type { XmppStream } from './stream.ts';
+
+/** What an exchange runs on: a client, or any connection of the peer. */
+export type SaslPeer = { stream: XmppStream };
 
 export interface SaslOutcome {
   /** how the exchange ended */
@@ -26,7 +30,7 @@ export function mechanismFor(name: string, user: string, password: string, domai
 }
 
 /** Wait for the next SASL element (or a stream error, or the end of the connection). */
-export async function nextSaslAnswer(c: Client): Promise<{ kind: 'challenge' | 'success' | 'failure' | 'stream-error' | 'closed' | 'other'; element?: XmlElement }> {
+export async function nextSaslAnswer(c: SaslPeer): Promise<{ kind: 'challenge' | 'success' | 'failure' | 'stream-error' | 'closed' | 'other'; element?: XmlElement }> {
   const ev = await c.stream.expect(
     (e) => (e.kind === 'element' && (e.element.ns === NS.sasl || e.element.is('error', NS.stream))) || e.kind === 'close' || e.kind.startsWith('tcp'),
     'a SASL <challenge/>, <success/> or <failure/>',
@@ -43,7 +47,7 @@ export async function nextSaslAnswer(c: Client): Promise<{ kind: 'challenge' | '
  * The whole exchange: <auth/> (with the initial response, or `rawInitial` verbatim), answers to
  * challenges, until <success/>, <failure/>, a stream error or the end of the connection.
  */
-export async function saslExchange(c: Client, mech: Mechanism, opts: { rawInitial?: string; abortAfterChallenge?: boolean } = {}): Promise<SaslOutcome> {
+export async function saslExchange(c: SaslPeer, mech: Mechanism, opts: { rawInitial?: string; abortAfterChallenge?: boolean } = {}): Promise<SaslOutcome> {
   const initial = mech.initial();
   const body = opts.rawInitial ?? (initial === undefined ? '' : b64(initial));
   c.stream.send(el('auth', { xmlns: NS.sasl, mechanism: mech.name }, ...(body === '' ? [] : [body])));

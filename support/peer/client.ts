@@ -3,7 +3,8 @@
 import { Transport } from '../wire/transport.ts';
 import { el, NS, XmlElement } from '../wire/element.ts';
 import { XmppStream } from './stream.ts';
-import { plain, scramSha1, b64, unb64, type Mechanism } from './sasl.ts';
+import type { Mechanism } from './sasl.ts';
+import { mechanismFor, saslExchange } from './auth.ts';
 import type { Account, Config } from '../config.ts';
 import { Undecided } from '../errors.ts';
 import { violated } from '../verdict/judge.ts';
@@ -109,30 +110,29 @@ export class Client implements ClientState {
 
   pickMechanism(): Mechanism {
     const offered = this.mechanisms;
-    const { user, password } = this.account;
-    if (offered.includes('SCRAM-SHA-1')) return scramSha1(user, password);
-    if (offered.includes('PLAIN')) return plain(user, password);
+    const name = ['SCRAM-SHA-1', 'PLAIN'].find((m) => offered.includes(m));
+    if (name) return mechanismFor(name, this.account.user, this.account.password, this.cfg.domain)!;
     throw new Undecided(`the target offers no SASL mechanism the suite speaks (offered: ${offered.join(', ') || 'none'}; the suite speaks SCRAM-SHA-1 and PLAIN)`);
   }
 
-  /** RFC 3920 6.2: SASL exchange, then a new stream. A failure here is a setup failure: the account or the mechanism. */
+  /**
+   * RFC 3920 6.2: the SASL exchange (saslExchange), then a new stream. Anything but a <success/>
+   * whose data the mechanism verified is a set-up failure: the account, the mechanism, or a
+   * stream the target ended (left in the inbox, so that negotiatedClient sees an
+   * <internal-server-error/>).
+   */
   async authenticate(mech: Mechanism = this.pickMechanism()): Promise<void> {
-    const initial = mech.initial();
-    this.stream.send(el('auth', { xmlns: NS.sasl, mechanism: mech.name }, initial === undefined ? '' : b64(initial)));
-    for (;;) {
-      const answer = await this.stream.expectElement((e) => e.ns === NS.sasl, 'a SASL <challenge/>, <success/> or <failure/>');
-      if (answer.is('challenge')) {
-        this.stream.send(el('response', { xmlns: NS.sasl }, b64(mech.respond(unb64(answer.text())))));
-        continue;
-      }
-      if (answer.is('success')) {
-        if (answer.text().trim()) mech.verifySuccess(unb64(answer.text()));
-        break;
-      }
-      const condition = answer.elements()[0]?.local ?? 'no condition';
-      throw new Undecided(
-        `SASL ${mech.name} as '${this.account.user}' failed with <${condition}/>: check that account ${this.account.user}@${this.cfg.domain} exists with the configured password`,
-      );
+    const o = await saslExchange(this, mech);
+    const as = `SASL ${mech.name} as '${this.account.user}'`;
+    if (o.mechanismError) throw new Undecided(`${as}: ${o.mechanismError}`);
+    if (o.end === 'failure') {
+      const condition = o.element?.is('failure', NS.sasl) ? `<${o.condition ?? 'no condition'}/>` : `${o.element}`;
+      throw new Undecided(`${as} failed with ${condition}: check that account ${this.account.user}@${this.cfg.domain} exists with the configured password`);
+    }
+    if (o.end !== 'success') {
+      const what = 'a SASL <challenge/>, <success/> or <failure/>';
+      if (o.element) this.stream.putBack({ kind: 'element', element: o.element });
+      violated({ summary: `expected ${what}, but ${o.element ? `the target ended the stream with <${o.condition}/>` : 'the connection ended'} first`, accepted: [what], actual: this.stream.unreadText(), where: this.stream.where() });
     }
     this.stream.restart();
     await this.openStream();

@@ -6,11 +6,10 @@
 // Every connection is entered in a ledger: who opened it, and which stanzas it carried, so
 // that directionality (4.2: one TCP connection each way) is a checked fact.
 import crypto from 'node:crypto';
-import pTimeout, { TimeoutError } from 'p-timeout';
 import { Transport } from '../wire/transport.ts';
 import { Listener } from '../wire/listener.ts';
 import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.ts';
-import { TIMER_NOTE, XmppStream, type InboxEvent } from './stream.ts';
+import { TIMER_NOTE, waitUntil, XmppStream, type InboxEvent } from './stream.ts';
 import type { Config } from '../config.ts';
 import { TargetUnreachable, Undecided } from '../errors.ts';
 import { peerCredentials } from './pki.ts';
@@ -26,7 +25,8 @@ export interface LedgerEntry {
   stream: XmppStream;
 }
 
-const isDb = (e: XmlElement, local: string): boolean => e.local === local && e.ns === NS.dialback;
+/** A dialback element (RFC 3920 8) of that name. */
+export const isDb = (e: XmlElement, local: string): boolean => e.local === local && e.ns === NS.dialback;
 
 export class Ledger {
   readonly entries: LedgerEntry[] = [];
@@ -58,26 +58,6 @@ export class Ledger {
 
   describe(): string {
     return this.entries.map((e) => `${e.label} (opened by the ${e.initiator}): ${e.received.map((x) => `<${x.name}${x.attr('type') ? ` type='${x.attr('type')}'` : ''}>`).join(' ') || 'nothing'}`).join('\n');
-  }
-}
-
-/**
- * Wait until `check` returns a value, re-checking each time a waker in `waiters` is called;
- * bounded by p-timeout. On timeout the last check's answer is returned (undefined: not reached).
- */
-async function waitUntil<T>(check: () => T | undefined, waiters: Array<() => void>, ms: number): Promise<T | undefined> {
-  const loop = async (): Promise<T> => {
-    for (;;) {
-      const v = check();
-      if (v !== undefined) return v;
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  try {
-    return await pTimeout(loop(), { milliseconds: ms });
-  } catch (e) {
-    if (e instanceof TimeoutError) return check();
-    throw e;
   }
 }
 
@@ -298,6 +278,11 @@ export class PeerListener {
   }
 }
 
+/** RFC 3920 8.3 step 7: the target's answer, as authoritative server, to a <db:verify/> the peer sent on `s` (bounded). */
+export function verifyAnswer(s: XmppStream): Promise<XmlElement> {
+  return s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
+}
+
 /**
  * Receiving role, step 5-7: dial back to the target's s2s port and ask it (as authoritative
  * server) whether `key` is valid for the stream `id`. Returns the target's type.
@@ -307,8 +292,7 @@ export async function verifyWithTarget(o: S2sOptions, peerDomain: string, target
   try {
     await openS2s(s, o.cfg, { from: peerDomain, to: targetDomain });
     s.send(el('db:verify', { from: peerDomain, to: targetDomain, id }, key));
-    const answer = await s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
-    return answer.attr('type')!;
+    return (await verifyAnswer(s)).attr('type')!;
   } finally {
     s.close();
   }
@@ -347,7 +331,7 @@ export async function judgeNotHandledOverS2s(o: { ledger: Ledger; stream: XmppSt
     });
   }
   if (answer) {
-    const cond = answer.stanza.child('error')?.elements().find((c) => c.ns === NS.stanzas)?.local;
+    const cond = conditionOf(answer.stanza.child('error'), NS.stanzas);
     return `not handled on the sender's behalf: refused with the stanza error ${cond ? `<${cond}/>` : answer.stanza.toString()} over ${answer.label}`;
   }
   const err = streamError();

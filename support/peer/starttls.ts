@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import { el, NS, type XmlElement } from '../wire/element.ts';
 import type { Client } from './client.ts';
-import pTimeout from 'p-timeout';
 import type { XmppStream, InboxEvent } from './stream.ts';
 import type { TlsInfo } from '../wire/transport.ts';
 
@@ -80,21 +79,12 @@ export const TLS_FATAL_ALERT = Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 
 export async function awaitTcpEnd(stream: XmppStream, ms: number): Promise<'closed' | 'reset' | 'open'> {
   const ending = (ev: InboxEvent): 'closed' | 'reset' | undefined =>
     ev.kind === 'tcp-reset' ? 'reset' : ev.kind === 'tcp-end' || ev.kind === 'tcp-closed' ? 'closed' : undefined;
-  for (const ev of stream.unread()) {
-    const r = ending(ev);
-    if (r) return r;
-  }
-  if (stream.isEnded || stream.transport.isEnded) return 'closed';
-  let done: (r: 'closed' | 'reset') => void = () => undefined;
-  const ended = new Promise<'closed' | 'reset'>((resolve) => (done = resolve));
-  const observer = (ev: InboxEvent) => {
-    const r = ending(ev);
-    if (r) done(r);
-  };
-  stream.observers.push(observer);
-  try {
-    return await pTimeout(ended, { milliseconds: ms, fallback: () => 'open' as const });
-  } finally {
-    stream.observers.splice(stream.observers.indexOf(observer), 1);
-  }
+  const end = await stream.until(() => {
+    for (const ev of stream.unread()) {
+      const r = ending(ev);
+      if (r) return r;
+    }
+    return stream.isEnded || stream.transport.isEnded ? 'closed' : undefined;
+  }, ms);
+  return end ?? 'open';
 }

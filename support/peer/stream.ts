@@ -1,5 +1,5 @@
 // XmppStream: one connection of the scripted peer. A typed inbox of everything that arrived,
-// raw writes always allowed, bounded waits, and no automatic reactions (STYLE.md #10).
+// raw writes always allowed, bounded waits, and no automatic reactions.
 import pTimeout, { TimeoutError } from 'p-timeout';
 import { Transport, type TlsInfo, type TlsOptions, type TransportEvent } from '../wire/transport.ts';
 import { StreamReader, type Markup, type ReaderEvent } from '../wire/reader.ts';
@@ -68,6 +68,36 @@ export function describe(ev: InboxEvent): string {
   }
 }
 
+/**
+ * The one bounded wait of the peer: until `check` returns a value, checked at once and again each
+ * time one of `wakers` is called (the owner calls and empties them when something arrives);
+ * bounded by p-timeout. On timeout the last check's answer is returned (undefined: not reached).
+ * A `check` that throws ends the wait with that error.
+ */
+export async function waitUntil<T>(check: () => T | undefined, wakers: Array<() => void>, ms: number): Promise<T | undefined> {
+  let over = false;
+  let waker: (() => void) | undefined;
+  const loop = async (): Promise<T | undefined> => {
+    for (;;) {
+      const v = check();
+      if (v !== undefined) return v;
+      await new Promise<void>((resolve) => wakers.push((waker = resolve)));
+      if (over) return undefined;
+    }
+  };
+  try {
+    return await pTimeout(loop(), { milliseconds: ms });
+  } catch (e) {
+    if (e instanceof TimeoutError) return check();
+    throw e;
+  } finally {
+    // the loop left behind ends now instead of at the next arrival
+    over = true;
+    const i = waker ? wakers.indexOf(waker) : -1;
+    if (i >= 0) wakers.splice(i, 1)[0]!();
+  }
+}
+
 let roundTrips = 0;
 
 /** The transcript note of a bounded wait that ran out (read by the benchmark). */
@@ -76,7 +106,8 @@ export const TIMER_NOTE = 'no answer: waited out the bound of';
 export class XmppStream {
   readonly transcript: Transcript;
   private inbox: InboxEvent[] = [];
-  private wake: (() => void) | undefined;
+  /** the waits (waitUntil) to wake when an event arrives */
+  private readonly wakers: Array<() => void> = [];
   private readonly reader: StreamReader;
   private ended = false;
   private sawStreamClose = false;
@@ -159,9 +190,7 @@ export class XmppStream {
     else if (ev.kind === 'close' || ev.kind === 'tcp-end' || ev.kind === 'tcp-reset' || ev.kind === 'tcp-closed') this.mark(ev.kind);
     this.inbox.push(ev);
     for (const o of this.observers) o(ev);
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
+    for (const w of this.wakers.splice(0)) w();
   }
 
   /** What arrived and was not consumed, for failure messages and the end-of-scenario check. */
@@ -236,31 +265,22 @@ export class XmppStream {
   ): Promise<T>;
   async expect(match: (ev: InboxEvent) => boolean, what: string, ms?: number): Promise<InboxEvent>;
   async expect(match: (ev: InboxEvent) => boolean, what: string, ms = this.opts.responseMs): Promise<InboxEvent> {
-    const controller = new AbortController();
-    const loop = async (): Promise<InboxEvent> => {
-      for (;;) {
-        if (controller.signal.aborted) throw new Error('aborted');
-        const i = this.inbox.findIndex(match);
-        if (i >= 0 && (this.seqOf.get(this.inbox[i]!) ?? 0) < this.taintSeq) return this.inbox.splice(i, 1)[0]!;
-        if (this.taint) violated({ summary: `expected ${what}, but before it the target sent ${this.taint}; nothing after that counts (RFC 3920 4.7, 11.1)`, accepted: [what], actual: this.unreadText(), where: this.where() });
-        if (this.ended) violated({ summary: `expected ${what}, but the connection ended first`, accepted: [what], actual: this.unreadText(), where: this.where() });
-        await new Promise<void>((resolve) => (this.wake = resolve));
-      }
-    };
-    try {
-      return await pTimeout(loop(), { milliseconds: ms });
-    } catch (e) {
-      controller.abort();
-      const w = this.wake;
-      this.wake = undefined;
-      w?.();
-      if (e instanceof TimeoutError) {
-        // the benchmark sums these: time a verdict spent waiting out a bound for an answer that never came
-        this.transcript.note(`${TIMER_NOTE} ${ms} ms for ${what}`);
-        violated({ summary: `expected ${what} within ${ms} ms; nothing matching arrived`, accepted: [what], actual: this.unreadText(), where: this.where() });
-      }
-      throw e;
-    }
+    const ev = await this.until(() => {
+      const i = this.inbox.findIndex(match);
+      if (i >= 0 && (this.seqOf.get(this.inbox[i]!) ?? 0) < this.taintSeq) return this.inbox.splice(i, 1)[0]!;
+      if (this.taint) violated({ summary: `expected ${what}, but before it the target sent ${this.taint}; nothing after that counts (RFC 3920 4.7, 11.1)`, accepted: [what], actual: this.unreadText(), where: this.where() });
+      if (this.ended) violated({ summary: `expected ${what}, but the connection ended first`, accepted: [what], actual: this.unreadText(), where: this.where() });
+      return undefined;
+    }, ms);
+    if (ev) return ev;
+    // the benchmark sums these: time a verdict spent waiting out a bound for an answer that never came
+    this.transcript.note(`${TIMER_NOTE} ${ms} ms for ${what}`);
+    violated({ summary: `expected ${what} within ${ms} ms; nothing matching arrived`, accepted: [what], actual: this.unreadText(), where: this.where() });
+  }
+
+  /** Wait, bounded, until `check` returns a value, re-checked whenever an event arrives on this connection (undefined: the bound passed first). */
+  until<T>(check: () => T | undefined, ms: number): Promise<T | undefined> {
+    return waitUntil(check, this.wakers, ms);
   }
 
   /** Where a verdict was reached: the connection's transcript (attached as <label>.xmpp.txt) up to this entry. */

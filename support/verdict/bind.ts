@@ -2,7 +2,7 @@
 // allows (the requested resource, one the server generated or overrode with, or a stanza error),
 // and the stream restarted after SASL that offers binding.
 import type { XmppWorld } from '../world.ts';
-import { NS, type XmlElement } from '../wire/element.ts';
+import { conditionOf, NS, type XmlElement } from '../wire/element.ts';
 import { ExpectationFailed } from '../errors.ts';
 import { notApplicable } from '../hooks.ts';
 import { stanzaError, STANZA_CONDITIONS } from './stanza-error.ts';
@@ -104,7 +104,7 @@ export async function generatedResourcesDiffer(world: XmppWorld): Promise<void> 
 
 function describeErr(ev: unknown): string {
   const e = (ev as { element: XmlElement }).element;
-  return `stream error <${e.elements()[0]?.local ?? '?'}/>`;
+  return `stream error <${conditionOf(e, NS.streams) ?? '?'}/>`;
 }
 
 /**

@@ -6,13 +6,12 @@ import type { XmppWorld } from '../world.ts';
 import { conditionOf, isStanza, NS, type XmlElement } from '../wire/element.ts';
 import { ExpectationFailed, withoutLevel } from '../errors.ts';
 import { describe, type InboxEvent, type XmppStream } from '../peer/stream.ts';
-import { dialbackBound, judgeNotHandledOverS2s } from '../peer/server.ts';
+import { dialbackBound, isDb, judgeNotHandledOverS2s, verifyAnswer } from '../peer/server.ts';
 import { notApplicable } from '../hooks.ts';
 import { streamErrorThenClose } from './stream-error.ts';
 import { nothingArrives } from './silence.ts';
 import { violated } from './judge.ts';
 
-const isDb = (e: XmlElement, local: string) => e.local === local && e.ns === NS.dialback;
 
 /** What settles a validation request: a typed <db:result/>, a stream error, or the connection ending. */
 const settlesValidation = (e: InboxEvent): boolean =>
@@ -289,7 +288,7 @@ export function answersVerification(world: XmppWorld, type: string): void {
 /** 8.3 step 9: "After returning the verification to the Receiving Server, the Authoritative Server SHOULD terminate the stream". */
 export async function answersVerificationAndCloses(world: XmppWorld): Promise<void> {
   const s = world.peerStream();
-  const answer = await s.expectElement((e) => isDb(e, 'verify') && !!e.attr('type'), "the target's <db:verify type='...'/> answer");
+  const answer = await verifyAnswer(s);
   const r = await s.awaitClose();
   if (r.tcp === 'open' && !r.streamClosed) violated({ summary: `after answering ${answer} the target left the stream open for ${world.cfg.timeouts.responseMs} ms`, accepted: ["the <db:verify/> answer, then '</stream:stream>'", 'the <db:verify/> answer, then the TCP connection closed'], actual: `${answer}, then neither '</stream:stream>' nor the TCP connection closed within ${world.cfg.timeouts.responseMs} ms`, where: s.where() });
   world.outcome(`answered type='${answer.attr('type')}', then ${r.streamClosed ? '</stream:stream>' : ''} TCP ${r.tcp}`);

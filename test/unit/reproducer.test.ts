@@ -9,7 +9,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Transcript, type Direction } from '../../support/wire/transcript.ts';
 import { buildReproducer, capSteps, ReproducerSchema, slug, stepsOf, MAX_CONNECTION_CHARS, type StreamLike, type WorldLike } from '../../support/report/reproducer.ts';
-import { signature } from '../../support/report/replay.ts';
+import { signature } from '../../support/peer/replay.ts';
 import { StreamReader, type ReaderEvent } from '../../support/wire/reader.ts';
 
 const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';

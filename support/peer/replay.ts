@@ -1,18 +1,19 @@
-// Replays a reproducer (support/report/reproducer.ts) against a target: every connection the
-// peer opened, concurrently, step by step, with bounded waits. A replay is evidence, not a
+// The replay player: a scripted peer that plays a reproducer (support/report/reproducer.ts)
+// against a target: every connection the peer opened, concurrently, step by step, with the
+// peer's bounded wait (XmppStream.until) and its one SASL exchange (saslExchange). A replay is evidence, not a
 // verdict: it reports, per connection, whether what the target sent now has the same shape
 // (element names, error conditions; ids and random values ignored) as what was recorded.
-import pTimeout, { TimeoutError } from 'p-timeout';
 import fs from 'node:fs';
 import { Transport } from '../wire/transport.ts';
 import { StreamReader, type ReaderEvent } from '../wire/reader.ts';
-import { el, NS, type XmlElement } from '../wire/element.ts';
-import { XmppStream, describe, type InboxEvent } from '../peer/stream.ts';
-import { b64, unb64, type Mechanism } from '../peer/sasl.ts';
-import { mechanismFor } from '../peer/auth.ts';
+import { NS, type XmlElement } from '../wire/element.ts';
+import { XmppStream, describe, type InboxEvent } from './stream.ts';
+import type { Mechanism } from './sasl.ts';
+import { mechanismFor, saslExchange, type SaslOutcome } from './auth.ts';
+import { mechanismsOf } from './client.ts';
 import { secretsOf, type Account, type Config } from '../config.ts';
-import { TargetUnreachable } from '../errors.ts';
-import type { Reproducer, ReproducerConnection } from './reproducer.ts';
+import { ExpectationFailed, TargetUnreachable } from '../errors.ts';
+import type { Reproducer, ReproducerConnection } from '../report/reproducer.ts';
 
 export interface ConnectionResult {
   label: string;
@@ -74,6 +75,29 @@ function replayMechanism(name: string, account: Account, cfg: Config): Mechanism
   return mechanismFor(name, account.user, account.password, cfg.domain) ?? { name, initial: () => undefined, respond: () => '', verifySuccess: () => undefined };
 }
 
+/**
+ * The SASL step, performed live with the peer's SASL exchange, as the reproducer writes its
+ * result: 'success', 'failure:<condition>' (or 'failure'), or what came instead.
+ */
+async function saslResult(stream: XmppStream, mech: Mechanism, ms: number): Promise<string> {
+  // the exchange reads the inbox, which the replay otherwise leaves alone: only the connection's end is kept
+  for (const ev of stream.drain().reverse()) if (ev.kind.startsWith('tcp')) stream.putBack(ev);
+  let o: SaslOutcome;
+  try {
+    o = await saslExchange({ stream }, mech);
+  } catch (e) {
+    if (!(e instanceof ExpectationFailed)) throw e;
+    if (stream.taint) return `not a SASL answer: ${clip(stream.taint, 200)}`;
+    return stream.isEnded ? 'the connection ended' : `no answer within ${ms} ms`;
+  }
+  if (o.mechanismError && o.end !== 'success') return `a challenge the client refused (${o.mechanismError})`;
+  if (o.end === 'success') return 'success';
+  if (o.end === 'stream-error') return `not a SASL answer: ${clip(o.element!.toString().slice(0, 400), 200)}`;
+  if (o.end !== 'failure') return 'the connection ended';
+  if (!o.element!.is('failure', NS.sasl)) return `<${o.element!.local}/>`;
+  return o.condition ? `failure:${o.condition}` : 'failure';
+}
+
 async function replayConnection(r: Reproducer, conn: ReproducerConnection, cfg: Config): Promise<ConnectionResult> {
   const log: string[] = [];
   const result: ConnectionResult = { label: conn.label, kind: conn.kind, verdict: 'same', log, transcript: '' };
@@ -105,25 +129,9 @@ async function replayConnection(r: Reproducer, conn: ReproducerConnection, cfg: 
   });
   const live: Unit[] = [];
   let consumed = 0;
-  let wake: (() => void) | undefined;
-  stream.observers.push((ev) => {
-    if (counts(ev)) live.push(ev);
-    const w = wake;
-    wake = undefined;
-    w?.();
-  });
-  /** wait, bounded, until `n` unconsumed units arrived or the connection ended */
-  const waitFor = async (n: number, ms: number): Promise<void> => {
-    const loop = async (): Promise<void> => {
-      while (live.length - consumed < n && !stream.isEnded) await new Promise<void>((resolve) => (wake = resolve));
-    };
-    try {
-      await pTimeout(loop(), { milliseconds: ms });
-    } catch (e) {
-      if (!(e instanceof TimeoutError)) throw e;
-      // the bound passed: the caller compares what arrived with the recording
-    }
-  };
+  stream.observers.push((ev) => counts(ev) && live.push(ev));
+  /** wait, bounded, until `n` unconsumed units arrived or the connection ended; at the bound the caller compares what arrived */
+  const waitFor = (n: number, ms: number) => stream.until(() => (live.length - consumed >= n || stream.isEnded ? true : undefined), ms);
   const extras = (when: string) => {
     const more = live.slice(consumed);
     consumed = live.length;
@@ -183,42 +191,14 @@ async function replayConnection(r: Reproducer, conn: ReproducerConnection, cfg: 
           differ(`step #${n}: SASL ${step.auth}: the config has no account for '${conn.account ?? '(none recorded)'}'`);
           break;
         }
-        const offered = lastFeatures?.child('mechanisms', NS.sasl)?.elements().map((m) => m.text().trim()) ?? [];
-        const mech = replayMechanism(step.auth, account, cfg);
-        const initial = mech.initial();
-        stream.send(el('auth', { xmlns: NS.sasl, mechanism: mech.name }, initial === undefined ? '' : b64(initial)));
-        let liveResult = 'no answer';
-        for (;;) {
-          await waitFor(1, cfg.timeouts.responseMs);
-          const g = live[consumed];
-          if (!g) {
-            liveResult = stream.isEnded ? 'the connection ended' : `no answer within ${cfg.timeouts.responseMs} ms`;
-            break;
-          }
-          consumed++;
-          if (g.kind !== 'element' || g.element.ns !== NS.sasl) {
-            liveResult = `not a SASL answer: ${clip(describe(g), 200)}`;
-            break;
-          }
-          const e = g.element;
-          if (e.local === 'challenge') {
-            let answer = '';
-            try {
-              answer = mech.respond(unb64(e.text()));
-            } catch (err) {
-              liveResult = `a challenge the client refused (${(err as Error).message})`;
-              break;
-            }
-            stream.send(el('response', { xmlns: NS.sasl }, b64(answer)));
-            continue;
-          }
-          if (e.local === 'success') liveResult = 'success';
-          else if (e.local === 'failure') liveResult = conditions(e).length ? `failure:${conditions(e)[0]}` : 'failure';
-          else liveResult = `<${e.local}/>`;
-          break;
-        }
+        const offered = mechanismsOf(lastFeatures);
+        const liveResult = await saslResult(stream, replayMechanism(step.auth, account, cfg), cfg.timeouts.responseMs);
+        // the exchange took its answers from the inbox; what else arrived meanwhile is compared as extras
+        const during = live.slice(consumed).filter((u) => !(u.kind === 'element' && (u.element.ns === NS.sasl || u.element.is('error', NS.stream))));
+        consumed = live.length;
         log.push(`#${n} auth ${step.auth} as ${account.user}${offered.length && !offered.includes(step.auth) ? ` (the target now offers ${offered.join(', ')})` : ''}: recorded ${step.result ?? 'no answer'}, live ${liveResult}`);
         if ((step.result ?? 'no answer') !== liveResult) differ(`step #${n}: SASL ${step.auth}: recorded ${step.result ?? 'no answer'}, live ${liveResult}`);
+        if (during.length) differ(`during the SASL exchange (step #${n}), the target sent what the recording does not have: ${during.map(describe).map((d) => clip(d, 200)).join(' ')}`);
         if (liveResult === 'success') {
           stream.restart();
           rec.reset();
