@@ -17,7 +17,7 @@ Given('a second client of the same account that negotiated up to {stage}', async
 
 function requestBind(world: XmppWorld, role: string, resource: string | undefined): void {
   const id = nextId('bind');
-  world.memo.set(`bind:${role}`, { id, resource });
+  world.state.bindRequests.set(role, { id, resource });
   world.client(role).stream.send(el('iq', { type: 'set', id }, el('bind', { xmlns: NS.bind }, ...(resource === undefined ? [] : [el('resource', {}, resource)]))));
 }
 

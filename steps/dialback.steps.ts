@@ -56,7 +56,7 @@ When('{int} peer connections are opened to the target at the same time', async f
       return s.expectHeader();
     }),
   );
-  this.memo.set('s2s-ids', headers.map((h) => h.attr('id') ?? ''));
+  this.state.s2sIds = headers.map((h) => h.attr('id') ?? '');
 });
 
 Then('the stream ids are distinct, not short, and not sequential', function (this: XmppWorld) { return unpredictableStreamIds(this); });
@@ -64,7 +64,7 @@ Then('the stream ids are distinct, not short, and not sequential', function (thi
 When("the peer opens a stream to the target's s2s port", async function (this: XmppWorld) {
   const s = await this.originate('initial');
   const features = await openS2s(s, this.cfg, { from: this.cfg.peer.domain, to: this.cfg.domain });
-  if (features) this.memo.set('s2s-features', features);
+  if (features) this.state.s2sFeatures = features;
 });
 
 When("the peer opens a stream to the target's s2s port with:", async function (this: XmppWorld, bytes: string) {
@@ -85,7 +85,6 @@ When('the peer asks the target to validate {string}', async function (this: Xmpp
   const from = this.render(domain);
   this.listener?.issued.set(id, key);
   s.send(el('db:result', { from, to: this.cfg.domain }, key));
-  this.memo.set('validating', from);
 });
 
 When('the peer asks the target to validate {string} for {string}', async function (this: XmppWorld, domain: string, to: string) {
@@ -132,13 +131,13 @@ Then('the target does not handle the stanza {string} as addressed to itself', fu
 
 When('the client sends a message to {string}', function (this: XmppWorld, to: string) {
   const id = nextId('out');
-  this.memo.set('message-id', id);
+  this.state.messageId = id;
   this.client().stream.send(el('message', { to: this.render(to), id, type: 'chat' }, el('body', {}, 'to the peer')));
 });
 
 Then('the target opens its own connection to the peer and validates it by dialback', function (this: XmppWorld) { return ownConnectionValidated(this); });
 
-Then("the peer receives the message over the target's own connection", function (this: XmppWorld) { return receivedOverTargetsConnection(this, this.memo.get('message-id') as string); });
+Then("the peer receives the message over the target's own connection", function (this: XmppWorld) { return receivedOverTargetsConnection(this, this.need('messageId')); });
 
 Then("the peer receives the stanza {string} over the target's own connection", function (this: XmppWorld, id: string) { return receivedOverTargetsConnection(this, id); });
 
@@ -152,7 +151,7 @@ When('the peer asks the target to verify {string} for the stream id of its conne
   const key = what === 'the key it received' ? v.key : what === 'a forged key' ? newKey() : v.key;
   const id = what === 'its key with a wrong stream id' ? `${v.id}x` : v.id;
   const type = await verifyWithTarget({ cfg: this.cfg, secrets: this.secrets, ledger: this.ledger, label: 'peer-verify' }, this.cfg.peer.domain, this.cfg.domain, id, key);
-  this.memo.set('verify-answer', type);
+  this.state.verifyAnswer = type;
 });
 
 Then('the target answers the verification {string}', function (this: XmppWorld, type: string) { return answersVerification(this, type); });

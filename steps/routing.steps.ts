@@ -6,7 +6,7 @@ import { el } from '../support/wire/element.ts';
 import { notJidMalformed, receivesResult, anyStanzaErrorWithin } from '../support/verdict/stanza.ts';
 
 When('the client sends a message {string} to a node of {int} bytes', function (this: XmppWorld, id: string, n: number) {
-  this.memo.set(`kind:${id}`, 'message');
+  this.state.kinds.set(id, 'message');
   this.client().stream.send(el('message', { to: `${'n'.repeat(n)}@${this.cfg.domain}`, id, type: 'chat' }, el('body', {}, 'long node')));
 });
 

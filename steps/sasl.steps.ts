@@ -48,10 +48,10 @@ When('the client authenticates with {mechanism}', async function (this: XmppWorl
   const c = this.client();
   if (!offered(this, c, name)) return notApplicable(this, `the target does not offer SASL ${name} (offered: ${c.mechanisms.join(', ') || 'none'}); RFC 3920 requires no particular mechanism of a server beyond section 14.7`);
   const mech = mechanismFor(name, c.account.user, c.account.password, this.cfg.domain)!;
-  this.memo.set('sasl-mark', mark(c.stream));
+  this.state.saslMark = mark(c.stream);
   const o = await saslExchange(c, mech);
-  this.memo.set('sasl', o);
-  this.memo.set('sasl-mechanism', name);
+  this.state.sasl = o;
+  this.state.saslMechanism = name;
   return undefined;
 });
 
@@ -59,7 +59,7 @@ When('the client authenticates with {mechanism} and a wrong password', async fun
   const c = this.client();
   if (!offered(this, c, name)) return notApplicable(this, `the target does not offer SASL ${name}`);
   const o = await saslExchange(c, mechanismFor(name, c.account.user, `${c.account.password}-wrong`, this.cfg.domain)!);
-  this.memo.set('sasl', o);
+  this.state.sasl = o;
   return undefined;
 });
 
@@ -67,7 +67,7 @@ When('the client authenticates with {mechanism} and the authorization identity {
   const c = this.client();
   if (!offered(this, c, name)) return notApplicable(this, `the target does not offer SASL ${name}`);
   const o = await saslExchange(c, mechanismFor(name, c.account.user, c.account.password, this.cfg.domain, this.render(authzid))!);
-  this.memo.set('sasl', o);
+  this.state.sasl = o;
   return undefined;
 });
 
@@ -90,7 +90,7 @@ async function abortTimes(world: XmppWorld, n: number): Promise<'skipped' | unde
     all.push(o);
     if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
   }
-  world.memo.set('attempts', all);
+  world.state.attempts = all;
   return undefined;
 }
 
@@ -100,7 +100,7 @@ When('the client aborts a SASL exchange {int} times in a row', function (this: X
 
 /** "configurable but reasonable" (RFC 3920 6.2): the count is the config's sasl.retries */
 When('the client aborts a SASL exchange as many times in a row as the configured retry count', function (this: XmppWorld) {
-  this.memo.set('retries', this.cfg.sasl.retries);
+  this.state.retries = this.cfg.sasl.retries;
   return abortTimes(this, this.cfg.sasl.retries);
 });
 
@@ -116,7 +116,7 @@ async function failTimes(world: XmppWorld, n: number): Promise<'skipped' | undef
     wrongPasswordRefused(world, name, o);
     if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
   }
-  world.memo.set('attempts', all);
+  world.state.attempts = all;
   return undefined;
 }
 
@@ -125,7 +125,7 @@ When('the client fails SASL {int} times in a row with a wrong password', functio
 });
 
 When('the client fails SASL as many times in a row as the configured retry count, with a wrong password', function (this: XmppWorld) {
-  this.memo.set('retries', this.cfg.sasl.retries);
+  this.state.retries = this.cfg.sasl.retries;
   return failTimes(this, this.cfg.sasl.retries);
 });
 
@@ -157,7 +157,7 @@ When('the client authenticates before TLS with every offered mechanism the suite
     if (i > 0) await c.negotiate('features');
     results.push([name, await saslExchange(c, mechanismFor(name, c.account.user, c.account.password, this.cfg.domain)!)]);
   }
-  this.memo.set('per-mechanism', results);
+  this.state.perMechanism = results;
   return undefined;
 });
 
@@ -170,7 +170,7 @@ When('the client sends SASL PLAIN with its credentials before TLS', async functi
     if (!(err instanceof ExpectationFailed)) throw err;
     return { end: 'no-answer', serverData: [], challenges: 0, condition: `${this.cfg.timeouts.responseMs} ms` };
   });
-  this.memo.set('sasl', o);
+  this.state.sasl = o;
 });
 
 Then('the server does not authenticate the client', function (this: XmppWorld) { notAuthenticated(this); });

@@ -20,13 +20,13 @@ import {
 When('the client sends a message to its own full JID', function (this: XmppWorld) {
   const c = this.client();
   const id = nextId('self');
-  this.memo.set('message-id', id);
+  this.state.messageId = id;
   c.stream.send(el('message', { to: c.jid, id, type: 'chat' }, el('body', {}, 'to myself')));
 });
 
 When('the client sends an IQ ping to the server', function (this: XmppWorld) {
   const id = nextId('ping');
-  this.memo.set('iq-id', id);
+  this.state.iqId = id;
   this.client().stream.send(el('iq', { type: 'get', id, to: this.cfg.domain }, el('ping', { xmlns: NS.ping })));
 });
 
@@ -83,7 +83,7 @@ Then("the forged 'from' of {string} does not reach the recipient", function (thi
 Then('if the server sent <invalid-from\\/>, it closed the stream and the TCP connection', function (this: XmppWorld) { return invalidFromClosesStream(this); });
 
 function rememberKinds(world: XmppWorld, bytes: string): void {
-  for (const m of bytes.matchAll(/<(message|presence|iq)\b[^>]*\bid='([^']*)'/g)) world.memo.set(`kind:${m[2]}`, m[1]);
+  for (const m of bytes.matchAll(/<(message|presence|iq)\b[^>]*\bid='([^']*)'/g)) world.state.kinds.set(m[2]!, m[1]!);
 }
 
 When('{role} sends the stanza:', function (this: XmppWorld, role: string, bytes: string) {
@@ -144,7 +144,7 @@ When('the client sends the message {string} to the recipient with the {word} in 
 });
 
 When('the client sends the message {string} to the other account, which has no connected resource', function (this: XmppWorld, id: string) {
-  this.memo.set(`kind:${id}`, 'message');
+  this.state.kinds.set(id, 'message');
   this.client().stream.send(el('message', { to: `${this.accounts[1].user}@${this.cfg.domain}`, id, type: 'chat' }, el('body', {}, 'nobody is connected')));
 });
 

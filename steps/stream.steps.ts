@@ -59,7 +59,7 @@ When('{int} clients open streams at the same time', async function (this: XmppWo
       return c.stream.expectHeader();
     }),
   );
-  this.memo.set('headers', headers);
+  this.state.headers = headers;
 });
 
 Then('the server answers with a response stream header', function (this: XmppWorld) { return responseHeader(this); });
@@ -78,7 +78,7 @@ Then('every response stream header carries a different id', function (this: Xmpp
 
 Then('the server sends stream features', async function (this: XmppWorld) {
   const f = await this.client().stream.expectFeatures();
-  this.memo.set('features', f);
+  this.state.features = f;
   this.outcome(`features: ${f.elements().map((e) => `<${e.local} xmlns='${e.ns}'>`).join(' ') || '(empty)'}`);
 });
 
@@ -152,7 +152,7 @@ When('{int} clients open streams one after another', async function (this: XmppW
     ids.push((await c.stream.expectHeader()).attr('id'));
     c.stream.close();
   }
-  this.memo.set('sequential-ids', ids);
+  this.state.sequentialIds = ids;
 });
 
 Then('the stream ids show no repetition and no counter pattern', function (this: XmppWorld) { return idsUnrepeatedWithoutCounter(this); });

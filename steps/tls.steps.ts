@@ -54,9 +54,9 @@ Then('the server sent no white space between elements since the stream header', 
 When('the client starts the TLS handshake', async function (this: XmppWorld) {
   try {
     const info = await handshake(this.client(), this.cfg);
-    this.memo.set('tls-info', info);
+    this.state.tlsInfo = info;
   } catch (e) {
-    this.memo.set('tls-error', (e as Error).message);
+    this.state.tlsError = (e as Error).message;
   }
 });
 

@@ -8,7 +8,6 @@ import type { XmppWorld } from '../support/world.ts';
 import {
   RULES,
   type Rule,
-  type Trap,
   outputFollows,
   neverReceivesText,
   receivesMatching,
@@ -67,17 +66,16 @@ When('the client sends a message of {int} bytes to itself', function (this: Xmpp
 // A trap the target could fetch an external DTD from (11.1): a TCP listener on the peer's
 // listening host, ephemeral port. Any connection to it is the evidence.
 Given('a trap listener the target can reach', async function (this: XmppWorld) {
-  const listener = await Listener.open(this.cfg.peer.listen.host, 0, (transport) => transport.destroy());
-  this.memo.set('trap', { listener, address: listener.address } satisfies Trap);
+  this.state.trap = await Listener.open(this.cfg.peer.listen.host, 0, (transport) => transport.destroy());
 });
 
 After({ name: 'close the trap listener' }, async function (this: XmppWorld) {
-  const trap = this.memo.get('trap') as Trap | undefined;
-  if (trap) await trap.listener.close();
+  const trap = this.state.trap;
+  if (trap) await trap.close();
 });
 
 When('{role} opens a stream naming the trap listener:', function (this: XmppWorld, role: string, bytes: string) {
-  const trap = this.memo.get('trap') as Trap | undefined;
+  const trap = this.state.trap;
   if (!trap) throw new Error('no trap listener: a Given step must start it first');
   this.client(role).stream.sendRaw(this.render(bytes.replaceAll('{trap}', trap.address)));
 });

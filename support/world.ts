@@ -6,6 +6,54 @@ import { NS } from './wire/element.ts';
 import type { XmppStream } from './peer/stream.ts';
 import { ExpectationFailed, Undecided } from './errors.ts';
 import { Ledger, PeerListener, originate } from './peer/server.ts';
+import type { BindAnswer } from './peer/client.ts';
+import type { SaslOutcome } from './peer/auth.ts';
+import type { XmlElement } from './wire/element.ts';
+import type { Listener } from './wire/listener.ts';
+import type { StanzaErrorOutcome } from './verdict/stanza-error.ts';
+
+/**
+ * What a step leaves for a later step of the same scenario, each value named and typed once.
+ * Fresh for every scenario, and for the second attempt of a replayed one.
+ */
+export interface ScenarioState {
+  /** the response stream headers of clients that opened streams at the same time */
+  headers?: XmlElement[];
+  /** the stream ids of clients that opened streams one after another */
+  sequentialIds?: Array<string | undefined>;
+  /** the stream features a step read */
+  features?: XmlElement;
+  /** the stream ids the target gave the peer's connections, and the features it sent one of them */
+  s2sIds?: string[];
+  s2sFeatures?: XmlElement;
+  /** the type of the target's answer to the peer's db:verify */
+  verifyAnswer?: string;
+  /** the id of the message or IQ a step sent, for the step that judges what came of it */
+  messageId?: string;
+  iqId?: string;
+  /** what each stanza a client sent was (message, presence, iq), by its id */
+  kinds: Map<string, string>;
+  /** each role's bind request, and the answer once awaited */
+  bindRequests: Map<string, { id: string; resource: string | undefined }>;
+  bindAnswers: Map<string, BindAnswer>;
+  /** SASL: the last exchange, its mechanism and where in the transcript it began; failed attempts; the suite's retry bound; every offered mechanism's exchange */
+  sasl?: SaslOutcome;
+  saslMechanism?: string;
+  saslMark?: number;
+  attempts?: SaslOutcome[];
+  retries?: number;
+  perMechanism?: Array<[string, SaslOutcome]>;
+  /** the TLS handshake: what was negotiated, or why it failed */
+  tlsInfo?: { protocol: string | null; cipher: string };
+  tlsError?: string;
+  /** the stanza a judge read last, and the stanza error it found in it */
+  stanza?: XmlElement;
+  error?: StanzaErrorOutcome;
+  /** the listener an external DTD points at (11.1) */
+  trap?: Listener;
+}
+
+const freshState = (): ScenarioState => ({ kinds: new Map(), bindRequests: new Map(), bindAnswers: new Map() });
 
 let configCache: Config | undefined;
 
@@ -48,8 +96,15 @@ export class XmppWorld extends World {
   readonly streams: XmppStream[] = [];
   /** what happened, in the words of the verdict: one line per decision */
   readonly outcomes: string[] = [];
-  /** values a step remembers for a later one */
-  readonly memo = new Map<string, unknown>();
+  /** what a step leaves for a later one */
+  state: ScenarioState = freshState();
+
+  /** A value an earlier step of the scenario must have left; without it the scenario is broken (its steps are out of order). */
+  need<K extends keyof ScenarioState>(key: K): NonNullable<ScenarioState[K]> {
+    const v = this.state[key];
+    if (v === undefined) throw new Error(`no ${key}: the step that records it did not run before this one`);
+    return v as NonNullable<ScenarioState[K]>;
+  }
   /** s2s: which connection carried what, by who opened it */
   readonly ledger = new Ledger();
   /** s2s: the peer domain's listener (authoritative and receiving roles), when a step started it */
@@ -130,7 +185,7 @@ export class XmppWorld extends World {
     for (const s of this.streams) s.destroy();
     this.retired.push(...this.streams.splice(0));
     this.clients.clear();
-    this.memo.clear();
+    this.state = freshState();
     this.thenSteps = 0;
     for (const { run, args } of [...this.script]) await run.apply(this, args);
   }

@@ -10,6 +10,17 @@ import { Undecided } from '../errors.ts';
 import { violated } from '../verdict/judge.ts';
 import fs from 'node:fs';
 
+/** The answer to a bind request (RFC 3920 7), with the JID it bound taken apart. */
+export interface BindAnswer {
+  iq: XmlElement;
+  /** the resource the client asked for; undefined: it let the server generate one */
+  requested: string | undefined;
+  jid?: string;
+  node?: string;
+  domain?: string;
+  resource?: string;
+}
+
 export const STAGES = ['connected', 'header', 'features', 'tls', 'sasl', 'bind', 'session'] as const;
 export type Stage = (typeof STAGES)[number];
 

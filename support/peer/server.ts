@@ -218,7 +218,7 @@ export class PeerListener {
     if (ev.kind === 'header') {
       const h = ev.element;
       const id = newStreamId();
-      stream.memo.set('id', id);
+      stream.idGiven = id;
       stream.openStream({ from: h.attr('to') ?? this.o.cfg.peer.domain, to: h.attr('from'), id, version: h.attr('version') ? '1.0' : undefined, ...(this.policy.dialbackNs ? { 'xmlns:db': this.policy.dialbackNs } : {}) });
       const tls = this.o.cfg.peer.starttls && !stream.tls ? `<starttls xmlns='${NS.tls}'/>` : '';
       if (h.attr('version')) stream.sendRaw(`<stream:features>${tls}<dialback xmlns='urn:xmpp:features:dialback'/></stream:features>`);
@@ -262,7 +262,7 @@ export class PeerListener {
 
   private async validate(stream: XmppStream, from: string, to: string, key: string): Promise<void> {
     let type = 'invalid';
-    const id = stream.memo.get('id') as string;
+    const id = stream.idGiven!;
     if (this.policy.receive === 'dialback') {
       try {
         type = await verifyWithTarget(this.o, to, from, id, key);

@@ -115,8 +115,8 @@ export class XmppStream {
   private sawFin = false;
   header: XmlElement | undefined;
   tls: TlsInfo | undefined;
-  /** values a role remembers about this connection (the stream id it gave, ...) */
-  readonly memo = new Map<string, unknown>();
+  /** the stream id the peer's listener gave this connection in its response header */
+  idGiven: string | undefined;
   /** called with every event as it arrives (the s2s ledger and the dialback responder listen here) */
   readonly observers: Array<(ev: InboxEvent) => void> = [];
   /** time spent in quiet windows, for the benchmark */

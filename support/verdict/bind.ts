@@ -7,22 +7,13 @@ import { ExpectationFailed } from '../errors.ts';
 import { notApplicable } from '../hooks.ts';
 import { stanzaError, STANZA_CONDITIONS } from './stanza-error.ts';
 import { violated } from './judge.ts';
-
-export interface BindAnswer {
-  iq: XmlElement;
-  requested: string | undefined;
-  jid?: string;
-  node?: string;
-  domain?: string;
-  resource?: string;
-}
+import type { BindAnswer } from '../peer/client.ts';
 
 /** The answer to the role's bind request (awaited once, then remembered). */
 export async function bindAnswer(world: XmppWorld, role: string): Promise<BindAnswer> {
-  const key = `bind-answer:${role}`;
-  const known = world.memo.get(key) as BindAnswer | undefined;
+  const known = world.state.bindAnswers.get(role);
   if (known) return known;
-  const req = world.memo.get(`bind:${role}`) as { id: string; resource: string | undefined } | undefined;
+  const req = world.state.bindRequests.get(role);
   if (!req) throw new Error(`no bind request was sent by ${role}`);
   const c = world.client(role);
   const iq = await c.stream.expectElement((e) => e.is('iq') && e.attr('id') === req.id, `the answer to the bind request ${req.id}`);
@@ -37,7 +28,7 @@ export async function bindAnswer(world: XmppWorld, role: string): Promise<BindAn
     c.jid = jid;
     c.stage = 'bind';
   }
-  world.memo.set(key, a);
+  world.state.bindAnswers.set(role, a);
   return a;
 }
 

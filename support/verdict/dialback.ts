@@ -232,7 +232,7 @@ export async function closesVerificationStream(world: XmppWorld, conditions: str
  * from one stream to the next (a counter), and names what it saw.
  */
 export function unpredictableStreamIds(world: XmppWorld): void {
-  const ids = world.memo.get('s2s-ids') as string[];
+  const ids = world.need('s2sIds');
   const accepted = ['an id on every response stream header, all distinct, each of 8 or more characters, not a counter (RFC 3920 8.1: unpredictable and non-repeating)'];
   const actual = JSON.stringify(ids);
   if (ids.some((i) => !i)) violated({ summary: 'a stream header carried no id', accepted, actual });
@@ -280,7 +280,7 @@ export function targetsValidation(world: XmppWorld): NonNullable<XmppWorld['list
 
 /** 8.1 (the key takes into account the hostnames, the stream id and a secret) and 8.3 step 7: the target confirms its own key and refuses a forged one or a wrong stream id. */
 export function answersVerification(world: XmppWorld, type: string): void {
-  const got = world.memo.get('verify-answer');
+  const got = world.state.verifyAnswer;
   if (got !== type) violated({ summary: `the target answered type='${got}', expected '${type}'`, accepted: [`<db:verify type='${type}'/>`], actual: `<db:verify type='${got}'/>` });
   world.outcome(`type='${got}'`);
 }
@@ -471,7 +471,7 @@ export function dialbackElementsDbPrefixed(world: XmppWorld): void {
 
 /** 6.1-2 binds an initiating entity "capable of SASL negotiation": the target's offer to a connecting peer shows it. */
 export function saslOfferedToPeer(world: XmppWorld): 'skipped' | undefined {
-  const f = world.memo.get('s2s-features') as XmlElement | undefined;
+  const f = world.state.s2sFeatures;
   const mechs = f?.child('mechanisms', NS.sasl);
   if (!mechs) return notApplicable(world, `the target offers no SASL mechanism to a peer that connects to it (features: ${f ? f.toString().slice(0, 300) : 'none'}), so nothing shows it capable of SASL negotiation between servers`);
   world.outcome(`SASL offered to the peer: ${mechs.elements().map((m) => m.text()).join(', ')}`);

@@ -279,27 +279,21 @@ export async function receivesAllMessages(world: XmppWorld, n: number): Promise<
 // A trap the target could fetch an external DTD from (11.1): a TCP listener on the peer's
 // listening host, ephemeral port. Any connection to it is the evidence.
 
-export interface Trap {
-  /** counts the connections made to it */
-  listener: Listener;
-  address: string;
-}
-
 /**
  * RFC 3920 11.1: restricted XML (here an external DTD subset) received "MUST" be ignored: after
  * the stream settles (any reaction) and a quiet window, nothing has connected to the trap.
  */
 export async function trapUntouched(world: XmppWorld): Promise<void> {
-  const trap = world.memo.get('trap') as Trap;
+  const trap = world.need('trap');
   const s = world.client().stream;
   const r = await settle(s);
   if (r.kind === 'error') await s.awaitCloseAfterError();
   await nothingArrives(s, false, world.cfg.domain).catch(() => undefined);
-  if (trap.listener.connections) {
+  if (trap.connections) {
     violated({
-      summary: `the target connected ${trap.listener.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`,
+      summary: `the target connected ${trap.connections} time(s) to ${trap.address}, the system identifier of the external DTD subset: it processed the DTD (RFC 3920 11.1)`,
       accepted: [`nothing connects to ${trap.address}, whatever the stream does (features, a stream error, an answer, closing or silence)`],
-      actual: `${trap.listener.connections} connection(s) to ${trap.address}`,
+      actual: `${trap.connections} connection(s) to ${trap.address}`,
       where: s.where(),
     });
   }

@@ -10,7 +10,7 @@ import { violated } from './judge.ts';
 
 /** The outcome of the SASL exchange a When step ran. */
 function outcomeOf(world: XmppWorld): SaslOutcome {
-  const o = world.memo.get('sasl') as SaslOutcome | undefined;
+  const o = world.state.sasl;
   if (!o) throw new Undecided('no SASL exchange ran before this step');
   return o;
 }
@@ -61,7 +61,7 @@ export function wrongPasswordRefused(world: XmppWorld, name: string, o: SaslOutc
 
 /** RFC 3920 6.2: the target allows at least 2 retries; each failed attempt is answered with <failure/> holding `condition` (6.4). */
 export function everyAttemptFailsWith(world: XmppWorld, condition: string): void {
-  const all = (world.memo.get('attempts') as SaslOutcome[] | undefined) ?? [];
+  const all = world.state.attempts ?? [];
   // nothing was attempted: nothing is shown, so nothing passes
   if (!all.length) throw new Undecided('no SASL attempt was made, so no answer to one can be judged');
   const accepted = [`<failure/> with <${condition}/> to every attempt, the connection left open for a retry (RFC 3920 6.2, 6.4)`];
@@ -79,7 +79,7 @@ export async function stillAuthenticates(world: XmppWorld): Promise<void> {
   const o = await saslExchange(c, mech);
   if (o.end !== 'success') {
     violated({
-      summary: `after ${(world.memo.get('attempts') as unknown[]).length} failed attempts the retry with the right password was not accepted; the text wants at least 2 retries allowed (RFC 3920 6.2)`,
+      summary: `after ${world.need('attempts').length} failed attempts the retry with the right password was not accepted; the text wants at least 2 retries allowed (RFC 3920 6.2)`,
       accepted: [`<success/> to the retry with ${mech.name} on the same TCP connection`],
       actual: describeOutcome(o),
       where: c.stream.where(),
@@ -93,8 +93,8 @@ export async function stillAuthenticates(world: XmppWorld): Promise<void> {
  * the TCP connection; the count used is the config's sasl.retries.
  */
 export async function closesWithinAttempts(world: XmppWorld): Promise<void> {
-  const all = (world.memo.get('attempts') as SaslOutcome[] | undefined) ?? [];
-  const retries = (world.memo.get('retries') as number | undefined) ?? all.length;
+  const all = world.state.attempts ?? [];
+  const retries = world.state.retries ?? all.length;
   const bound = `the count used: ${retries}, sasl.retries in the config (default 10)`;
   const s = world.client().stream;
   const r = await s.awaitClose();
@@ -112,7 +112,7 @@ export async function closesWithinAttempts(world: XmppWorld): Promise<void> {
 /** RFC 3920 6.2: SASL with the account's right password ends with <success/>. */
 export function saslSucceeds(world: XmppWorld): void {
   const o = outcomeOf(world);
-  const name = (world.memo.get('sasl-mechanism') as string | undefined) ?? '';
+  const name = world.state.saslMechanism ?? '';
   if (o.end !== 'success') violated({ summary: `SASL ${name} with the account's right password did not end with <success/>`, accepted: [`<success/> to SASL ${name} with the account's right password`], actual: describeOutcome(o), where: where(world) });
   world.client().stage = 'sasl';
   world.outcome(`<success/> after ${o.challenges} challenge(s)`);
@@ -121,7 +121,7 @@ export function saslSucceeds(world: XmppWorld): void {
 /** RFC 3920 6.2 step 4: the target's challenges and success data are computed as the mechanism defines. */
 export function mechanismDataVerified(world: XmppWorld): void {
   const o = outcomeOf(world);
-  const name = world.memo.get('sasl-mechanism') as string;
+  const name = world.state.saslMechanism;
   const accepted = [`${name} challenges and success data computed as the mechanism defines, ending in <success/> (RFC 3920 6.2 step 4)`];
   if (o.mechanismError) violated({ summary: `the target's ${name} data is not computed as the mechanism defines (RFC 3920 6.2 step 4)`, accepted, actual: `${o.mechanismError}; the target's data: ${o.serverData.map((d) => JSON.stringify(d.slice(0, 200))).join(', ') || 'none'}`, where: where(world) });
   if (o.end !== 'success') violated({ summary: `SASL ${name} with the right password did not end with <success/>`, accepted, actual: describeOutcome(o), where: where(world) });
@@ -151,7 +151,7 @@ export async function answersSaslRequestWithFailure(world: XmppWorld, condition:
     serverData: [],
     challenges: 0,
   };
-  world.memo.set('sasl', o);
+  world.state.sasl = o;
   const accepted = [`<failure/> with <${condition}/> (RFC 3920 6.2 step 2, 6.4)`];
   if (a.kind === 'challenge') violated({ summary: `the target went on with a <challenge/> instead of <failure/> with <${condition}/>`, accepted, actual: `${a.element}`, where: where(world) });
   if (o.end === 'failure' && o.condition === condition) {
@@ -164,7 +164,7 @@ export async function answersSaslRequestWithFailure(world: XmppWorld, condition:
 /** RFC 3920 6.1 rule 4: the target sends no white space between elements during SASL negotiation (up to <success/>). */
 export function noWhitespaceDuringSasl(world: XmppWorld): void {
   const s = world.client().stream;
-  const from = world.memo.get('sasl-mark') as number;
+  const from = world.need('saslMark');
   const text = receivedSince(s, from);
   const end = /<([\w-]+:)?success\b[^>]*(\/>|>[^<]*<\/([\w-]+:)?success>)/.exec(text);
   const window = end ? text.slice(0, end.index + end[0].length) : text;
@@ -183,7 +183,7 @@ export function serverDataBase64(world: XmppWorld): void {
 
 /** RFC 3920 6.2 step 2: a mechanism that needs TLS MUST NOT be offered before TLS, so each one offered before TLS works there. */
 export function eachMechanismSucceeds(world: XmppWorld): void {
-  const results = world.memo.get('per-mechanism') as Array<[string, SaslOutcome]>;
+  const results = world.need('perMechanism');
   const bad = results.filter(([, o]) => o.end !== 'success');
   if (bad.length) {
     violated({

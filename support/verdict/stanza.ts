@@ -29,14 +29,14 @@ function readOn(stream: XmppStream, s: XmlElement): XmlElement {
 
 /** RFC 3920 4.2: the server allows a client one TCP connection for stanzas both ways: a message to its own full JID comes back on it. */
 export async function messageCameBack(world: XmppWorld): Promise<void> {
-  const id = world.memo.get('message-id') as string;
+  const id = world.state.messageId;
   const m = await world.client().stream.expectElement((e) => e.is('message') && e.attr('id') === id, `the message ${id} back`);
   world.outcome(`message ${id} came back on ${world.client().stream.transport.local}: ${m}`);
 }
 
 /** RFC 3920 4.2: the client's IQ is answered (type 'result' or 'error') on the same TCP connection. */
 export async function iqAnsweredOnSameConnection(world: XmppWorld): Promise<void> {
-  const id = world.memo.get('iq-id') as string;
+  const id = world.state.iqId;
   const stream = world.client().stream;
   const iq = await stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to IQ ${id}`);
   if (iq.attr('type') !== 'result' && iq.attr('type') !== 'error') {
@@ -104,7 +104,7 @@ export async function earlyMessageNeverSurfaces(world: XmppWorld, id: string): P
 export async function receivesStanza(world: XmppWorld, role: string, id: string): Promise<void> {
   const stream = world.client(role).stream;
   const s = readOn(stream, await stream.expectElement((e) => isStanza(e) && e.attr('id') === id && e.attr('type') !== 'error', `the stanza '${id}' delivered to ${role}`));
-  world.memo.set('stanza', s);
+  world.state.stanza = s;
   world.outcome(`${role} received: ${s.toString().slice(0, 300)}`);
 }
 
@@ -122,7 +122,7 @@ export async function receivesInOrder(world: XmppWorld, role: string, list: stri
 }
 
 function stanzaUnderTest(world: XmppWorld): XmlElement {
-  const s = world.memo.get('stanza') as XmlElement | undefined;
+  const s = world.state.stanza;
   if (!s) throw new Error('no stanza was received yet: a Then step must receive it first');
   return s;
 }
@@ -210,7 +210,7 @@ export async function receivesAnswer(world: XmppWorld, role: string, id: string)
   const type = s.attr('type');
   if (type === 'error') stanzaError(s, 'iq', null, stream.where());
   else if (type !== 'result') violated({ summary: `IQ '${id}' was answered with type='${type ?? ''}', not 'result' or 'error' (9.2.3)`, accepted: [`IQ '${id}' answered with type='result'`, `IQ '${id}' answered with type='error' (an error stanza of 9.3)`], actual: s.toString(), where: stream.where() });
-  world.memo.set('stanza', s);
+  world.state.stanza = s;
   world.outcome(`IQ '${id}' answered with type='${type}'${type === 'error' ? ` (${s.toString().slice(0, 300)})` : ''}`);
 }
 
@@ -229,7 +229,7 @@ export function resultWithAtMostOneChild(world: XmppWorld, id: string): void {
 export async function serverIqRequest(world: XmppWorld, role: string): Promise<void> {
   const stream = world.client(role).stream;
   const s = await stream.expectElement((e) => e.is('iq') && (e.attr('type') === 'set' || e.attr('type') === 'get' || !['result', 'error'].includes(e.attr('type') ?? '')), 'an IQ request (a roster push) from the server');
-  world.memo.set('stanza', readOn(stream, s));
+  world.state.stanza = readOn(stream, s);
   const fail = (summary: string): never => violated({ summary, accepted: ["an IQ request (type 'get' or 'set') with an 'id' and exactly one child"], actual: s.toString(), where: stream.where() });
   if (!s.attr('id')) fail(`the server's IQ request carries no 'id' (9.2.3: REQUIRED)`);
   const type = s.attr('type');
@@ -247,7 +247,7 @@ export async function collectAnswer(world: XmppWorld, role: string, id: string):
     if (err instanceof ExpectationFailed) return undefined;
     throw err;
   });
-  if (s) world.memo.set('stanza', readOn(c.stream, s));
+  if (s) world.state.stanza = readOn(c.stream, s);
   world.outcome(s ? `answered with ${s.toString().slice(0, 300)}` : `no answer to '${id}' within ${world.cfg.timeouts.responseMs} ms`);
 }
 
@@ -263,7 +263,7 @@ export function langTagsValid(world: XmppWorld): Verdict {
   const h = stream.header;
   if (h) walk(h);
   // the answer collected for this scenario (an error stanza, or whatever else came back)
-  const answer = (world.memo.get('error') as StanzaErrorOutcome | undefined)?.stanza ?? (world.memo.get('stanza') as XmlElement | undefined);
+  const answer = world.state.error?.stanza ?? world.state.stanza;
   if (answer) walk(answer);
   const bad = seen.filter((v) => !LANGTAG.test(v));
   if (bad.length) violated({ summary: `xml:lang value(s) ${bad.map((b) => `'${b}'`).join(', ')} are not RFC 3066 language tags (9.1.5)`, accepted: ['every xml:lang value an RFC 3066 language tag'], actual: `xml:lang values seen: ${seen.join(', ')}`, where: stream.where() });
@@ -278,10 +278,10 @@ export function langTagsValid(world: XmppWorld): Verdict {
 async function expectError(world: XmppWorld, role: string, id: string, allowed: string[] | null, ms?: number): Promise<StanzaErrorOutcome> {
   const stream = world.client(role).stream;
   const s = readOn(stream, await stream.expectElement((e) => isStanza(e) && e.attr('id') === id, `an answer to '${id}'`, ms));
-  const kind = world.memo.get(`kind:${id}`) as string | undefined;
+  const kind = world.state.kinds.get(id);
   const out = stanzaError(s, kind, allowed, stream.where());
-  world.memo.set('error', out);
-  world.memo.set('stanza', s);
+  world.state.error = out;
+  world.state.stanza = s;
   return out;
 }
 
@@ -309,7 +309,7 @@ async function errorIfAny(world: XmppWorld, role: string, id: string): Promise<X
     if (!(err instanceof ExpectationFailed)) throw err;
     return `the target sent no stanza error for '${id}' (${withoutLevel(err).split('\n')[0]}), so there is no error to judge; whether it had to send one is decided by another requirement`;
   }
-  world.memo.set('stanza', s);
+  world.state.stanza = s;
   if (s.attr('type') !== 'error') return `the target answered '${id}' with <${s.local} type='${s.attr('type') ?? ''}'>, not with an error, so there is no error to judge; whether it had to send one is decided by another requirement.\nReceived: ${s.toString().slice(0, 600)}`;
   return s;
 }
@@ -319,8 +319,8 @@ export async function errorUnderTestIfAny(world: XmppWorld, role: string, id: st
   const s = await errorIfAny(world, role, id);
   if (typeof s === 'string') return notApplicable(world, s);
   try {
-    const e = stanzaError(s, world.memo.get(`kind:${id}`) as string | undefined, null, arrivedAt.get(s));
-    world.memo.set('error', e);
+    const e = stanzaError(s, world.state.kinds.get(id), null, arrivedAt.get(s));
+    world.state.error = e;
     world.outcome(`<${s.local} type='error'> with <${e.condition}/> (type '${e.type}')`);
     return undefined;
   } catch (err) {
@@ -333,8 +333,8 @@ export async function errorUnderTestIfAny(world: XmppWorld, role: string, id: st
 export async function errorSyntaxIfAny(world: XmppWorld, role: string, id: string): Promise<Verdict> {
   const s = await errorIfAny(world, role, id);
   if (typeof s === 'string') return notApplicable(world, s);
-  const e = stanzaError(s, world.memo.get(`kind:${id}`) as string | undefined, null, arrivedAt.get(s));
-  world.memo.set('error', e);
+  const e = stanzaError(s, world.state.kinds.get(id), null, arrivedAt.get(s));
+  world.state.error = e;
   world.outcome(`<${s.local} type='error'> holding <error type='${e.type}'> with <${e.condition} xmlns='${NS.stanzas}'/>`);
   return undefined;
 }
@@ -348,7 +348,7 @@ export async function errorSyntaxIfAny(world: XmppWorld, role: string, id: strin
  */
 export async function errorOfSameKind(world: XmppWorld, role: string, id: string): Promise<Verdict> {
   const c = world.client(role);
-  const kind = world.memo.get(`kind:${id}`) as string | undefined;
+  const kind = world.state.kinds.get(id);
   await c.stream.roundTrip(world.cfg.domain);
   const all = c.stream.drain().flatMap((e) => (e.kind === 'element' && isStanza(e.element) && e.element.attr('id') === id ? [e.element] : []));
   // the client's own stanza handed back to it (a 'to' taken for absent, or its own JID) is a delivery, not an answer
@@ -362,7 +362,7 @@ export async function errorOfSameKind(world: XmppWorld, role: string, id: string
   const accepted = [`${kind ? `a <${kind}/>` : 'a stanza of the same kind'} of type 'error' (RFC 3920 9.3.1: a stanza of the same kind)`];
   if (kind && answer.local !== kind) violated({ summary: `'${id}' was a <${kind}/>; the target answered with a <${answer.local}/> (RFC 3920 9.3.1: a stanza of the same kind)`, accepted, actual: answer.toString(), where: c.stream.where() });
   if (answer.attr('type') !== 'error') violated({ summary: `the target answered '${id}' with an <error/> in a stanza of type='${answer.attr('type') ?? ''}' (RFC 3920 9.3.1)`, accepted, actual: answer.toString(), where: c.stream.where() });
-  world.memo.set('stanza', readOn(c.stream, answer));
+  world.state.stanza = readOn(c.stream, answer);
   world.outcome(`<${answer.local} type='error'> (settled by round-trip): ${answer.toString().slice(0, 300)}`);
   return undefined;
 }
@@ -411,7 +411,7 @@ export async function noBannedCondition(world: XmppWorld, role: string, banned: 
 }
 
 function errorUnderTest(world: XmppWorld): StanzaErrorOutcome {
-  const e = world.memo.get('error') as StanzaErrorOutcome | undefined;
+  const e = world.state.error;
   if (!e) throw new Error('no stanza error was received yet');
   return e;
 }
@@ -551,7 +551,7 @@ export async function receivesResult(world: XmppWorld, role: string, id: string)
   const stream = world.client(role).stream;
   const s = readOn(stream, await stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to IQ '${id}'`));
   if (s.attr('type') !== 'result') violated({ summary: `IQ '${id}' was not processed on behalf of the sender: it was answered with type='${s.attr('type')}'`, accepted: [`IQ '${id}' processed: answered with type='result'`], actual: s.toString(), where: stream.where() });
-  world.memo.set('stanza', s);
+  world.state.stanza = s;
   world.outcome(`processed: ${s.toString().slice(0, 300)}`);
 }
 

@@ -236,7 +236,7 @@ export async function minorReadAsInteger(world: XmppWorld, sent: string): Promis
 
 /** RFC 3920 4.4: the 'id' of every response stream header opened at the same time is different. */
 export function distinctStreamIds(world: XmppWorld): void {
-  const headers = world.memo.get('headers') as XmlElement[];
+  const headers = world.need('headers');
   const ids = headers.map((h) => h.attr('id'));
   const accepted = ['an id on every response stream header, each different'];
   const actual = ids.map((i) => i ?? '(no id)').join(', ');
@@ -249,8 +249,8 @@ export function distinctStreamIds(world: XmppWorld): void {
 
 /** The ids of the streams opened one after another and at the same time; fails (4.4) when a header carries none. */
 function collectedIds(world: XmppWorld, accepted: string[]): string[] {
-  const seq = (world.memo.get('sequential-ids') as Array<string | undefined> | undefined) ?? [];
-  const par = ((world.memo.get('headers') as XmlElement[] | undefined) ?? []).map((h) => h.attr('id'));
+  const seq = world.state.sequentialIds ?? [];
+  const par = (world.state.headers ?? []).map((h) => h.attr('id'));
   const all = [...seq, ...par];
   const missing = all.filter((i) => !i).length;
   if (missing) violated({ summary: `${missing} of ${all.length} response stream headers carry no id (RFC 3920 4.4)`, accepted, actual: all.map((i) => i ?? '(no id)').join(', '), where: everyWhere(world) });
@@ -266,7 +266,8 @@ export function idsUnrepeatedWithoutCounter(world: XmppWorld): void {
     if (seen.has(id)) violated({ summary: `the stream id '${id}' was issued twice among ${ids.length} streams: ids MUST be nonrepeating (RFC 3920 4.4)`, accepted, actual: ids.join(', '), where: everyWhere(world) });
     seen.add(id);
   }
-  const seq = (world.memo.get('sequential-ids') as string[] | undefined) ?? [];
+  // every one of them carries an id: collectedIds failed the scenario otherwise
+  const seq = (world.state.sequentialIds ?? []) as string[];
   const c = counterPattern(seq);
   if (c) violated({ summary: `the stream ids of streams opened one after another follow a counter or clock (${c}): the next id is predictable (RFC 3920 4.4)`, accepted, actual: seq.join(', '), where: everyWhere(world) });
   world.outcome(`no repetition or counter among ${ids.length} ids (unpredictability itself cannot be proved from outside)`);
@@ -286,7 +287,7 @@ export function idsEntropyAtLeast(world: XmppWorld, floor: number): void {
 
 /** The features of the scenario's client stream ('the server sends stream features' keeps them); fails when none arrived. */
 function features(world: XmppWorld, accepted: string[]): XmlElement {
-  const f = (world.memo.get('features') as XmlElement | undefined) ?? world.client().features;
+  const f = world.state.features ?? world.client().features;
   if (!f) violated({ summary: 'no stream features were received', accepted, actual: 'no stream features', where: world.clients.get('client')?.stream.where() });
   return f;
 }

@@ -46,7 +46,6 @@ export function starttlsNotOfferedAgain(world: XmppWorld): void {
 /** RFC 3920 5.2 step 5: the target answers <starttls/> with <proceed/> or <failure/> qualified by the TLS namespace. */
 export async function proceedOrFailure(world: XmppWorld): Promise<void> {
   const a = await awaitStarttlsAnswer(world.client());
-  world.memo.set('tls-answer', a);
   if (a.kind === 'proceed' || a.kind === 'failure') {
     world.outcome(`answered <${a.kind}/> in the TLS namespace: ${a.element}`);
     return;
@@ -78,9 +77,9 @@ export function noWhitespaceDuringTls(world: XmppWorld): void {
 
 /** RFC 3920 5.2 step 5: after <proceed/> the TLS handshake completes. */
 export function handshakeCompletes(world: XmppWorld): void {
-  const err = world.memo.get('tls-error') as string | undefined;
+  const err = world.state.tlsError;
   if (err) violated({ summary: 'after <proceed/> the TLS handshake did not complete (RFC 3920 5.2 step 5)', accepted: ['the TLS handshake completes after <proceed/>'], actual: err, where: where(world) });
-  const info = world.memo.get('tls-info') as { protocol: string | null; cipher: string };
+  const info = world.need('tlsInfo');
   world.outcome(`TLS established: ${info.protocol} ${info.cipher}`);
 }
 
