@@ -3,6 +3,7 @@
 import { defineParameterType } from '@cucumber/cucumber';
 import type { XmppWorld } from '../support/world.ts';
 import { el, NS } from '../support/wire/element.ts';
+import { stanzaIds } from '../support/wire/scan.ts';
 import { nextId } from '../support/peer/client.ts';
 import { Given, When, Then } from '../support/step.ts';
 import { sendInitialPresence } from '../support/peer/stanza.ts';
@@ -83,7 +84,7 @@ Then("the forged 'from' of {string} does not reach the recipient", function (thi
 Then('if the server sent <invalid-from\\/>, it closed the stream and the TCP connection', function (this: XmppWorld) { return invalidFromClosesStream(this); });
 
 function rememberKinds(world: XmppWorld, bytes: string): void {
-  for (const m of bytes.matchAll(/<(message|presence|iq)\b[^>]*\bid='([^']*)'/g)) world.state.kinds.set(m[2]!, m[1]!);
+  for (const { kind, id } of stanzaIds(bytes)) world.state.kinds.set(id, kind);
 }
 
 When('{role} sends the stanza:', function (this: XmppWorld, role: string, bytes: string) {

@@ -2,12 +2,12 @@
 // by the project's own files, started inside the lab and stopped by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pTimeout from 'p-timeout';
 import { secretsOf, type Config } from '../support/config.ts';
 import { Client } from '../support/peer/client.ts';
+import { Transport } from '../support/wire/transport.ts';
 
 export const TARGETS_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -65,14 +65,10 @@ export { makeCert } from '../support/peer/pki.ts';
 export async function waitForPort(host: string, port: number, child: ChildProcess, ms: number, what: string): Promise<void> {
   const started = Date.now();
   const attempt = () =>
-    new Promise<boolean>((resolve) => {
-      const s = net.connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
+    Transport.connect(host, port, ms).then(
+      (t) => (t.destroy(), true),
+      () => false,
+    );
   const loop = async () => {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before ${host}:${port} accepted connections`);

@@ -50,7 +50,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SaxesParser } from 'saxes';
+import { parseFragment } from '../wire/reader.ts';
 import { ComplianceSchema, type Compliance, type RequirementResult, type ScenarioResult } from './compliance.ts';
 import { ALLURE_SINGLE, ALLURE_SITE, renderedAllureFiles } from './publish.ts';
 
@@ -271,24 +271,16 @@ interface JunitCase {
 }
 
 export function parseJunit(xml: string): { suite: Record<string, string>; cases: JunitCase[] } {
-  const parser = new SaxesParser();
+  const root = parseFragment(xml, '');
+  const suites = root.local === 'testsuite' ? [root] : root.elements().filter((e) => e.local === 'testsuite');
   const cases: JunitCase[] = [];
-  let suite: Record<string, string> = {};
-  let current: JunitCase | undefined;
-  parser.on('opentag', (t) => {
-    const a = t.attributes as Record<string, string>;
-    if (t.name === 'testsuite') suite = { ...a };
-    else if (t.name === 'testcase') cases.push((current = { classname: a.classname ?? '', name: a.name ?? '', outcome: 'passed' }));
-    else if (current && (t.name === 'skipped' || t.name === 'failure' || t.name === 'error')) {
-      current.outcome = t.name;
-      current.type = a.type;
-    }
-  });
-  parser.on('closetag', (t) => {
-    if (t.name === 'testcase') current = undefined;
-  });
-  parser.write(xml).close();
-  return { suite, cases };
+  for (const t of suites.flatMap((x) => x.elements().filter((e) => e.local === 'testcase'))) {
+    const c: JunitCase = { classname: t.attr('classname') ?? '', name: t.attr('name') ?? '', outcome: 'passed' };
+    // the last of <skipped/>, <failure/>, <error/> decides, as a streaming reader would see them
+    for (const e of t.elements()) if (e.local === 'skipped' || e.local === 'failure' || e.local === 'error') Object.assign(c, { outcome: e.local, type: e.attr('type') });
+    cases.push(c);
+  }
+  return { suite: { ...(suites.at(-1)?.attrs ?? {}) }, cases };
 }
 
 const featureNames = new Map<string, string | undefined>();

@@ -79,3 +79,8 @@ export function declarationPlacement(text: string): { misplaced: string[]; heade
   for (const h of heads) if (!/<\?xml\s[^>]*\?>\s*$/.test(text.slice(Math.max(0, h - 200), h))) without++;
   return { misplaced, headersWithout: without, headers: heads.length };
 }
+
+/** The stanzas in bytes the peer is about to send, each as its kind and id ('message', 'm-1'): read as text, since such bytes may be meant to be malformed. */
+export function stanzaIds(bytes: string): Array<{ kind: string; id: string }> {
+  return [...bytes.matchAll(/<(message|presence|iq)\b[^>]*\bid='([^']*)'/g)].map((m) => ({ kind: m[1]!, id: m[2]! }));
+}

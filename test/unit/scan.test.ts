@@ -23,3 +23,12 @@ test('text declarations: one before every header, none elsewhere', () => {
   assert.deepEqual(declarationPlacement(text), { misplaced: [], headersWithout: 0, headers: 2 });
   assert.equal(declarationPlacement("<stream:stream><?xml version='1.0'?><stream:features/>").misplaced.length, 1);
 });
+
+test('stanzaIds: the kind and id of each stanza in bytes about to be sent, malformed or not', async () => {
+  const { stanzaIds } = await import('../../support/wire/scan.ts');
+  assert.deepEqual(stanzaIds("<message to='a' id='m-1'><body>x</body></message><iq type='get' id='i1'/><presence id='p'><unclosed>"), [
+    { kind: 'message', id: 'm-1' },
+    { kind: 'iq', id: 'i1' },
+    { kind: 'presence', id: 'p' },
+  ]);
+});
