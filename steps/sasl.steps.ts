@@ -7,7 +7,7 @@ import type { XmppWorld } from '../support/world.ts';
 import { ExpectationFailed } from '../support/errors.ts';
 import { notApplicable } from '../support/hooks.ts';
 import type { Client } from '../support/peer/client.ts';
-import { saslExchange, mechanismFor, type SaslOutcome } from '../support/peer/auth.ts';
+import { exchangesInARow, saslExchange, mechanismFor, type SaslOutcome } from '../support/peer/auth.ts';
 import { mark } from '../support/peer/starttls.ts';
 import {
   mechanismsOffered, noMechanismBeforeTls, neitherStarttlsNorSasl, wrongPasswordRefused, everyAttemptFailsWith,
@@ -84,13 +84,7 @@ async function abortTimes(world: XmppWorld, n: number): Promise<'skipped' | unde
   const c = world.client();
   const mech = () => challengingMechanism(world, c);
   if (!mech()) return notApplicable(world, `the target offers no mechanism with a challenge to abort (offered: ${c.mechanisms.join(', ')}; the suite aborts SCRAM-SHA-1 or DIGEST-MD5)`);
-  const all: SaslOutcome[] = [];
-  for (let i = 0; i < n; i++) {
-    const o = await saslExchange(c, mech()!, { abortAfterChallenge: true });
-    all.push(o);
-    if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
-  }
-  world.state.attempts = all;
+  world.state.attempts = await exchangesInARow(c, n, () => saslExchange(c, mech()!, { abortAfterChallenge: true }));
   return undefined;
 }
 
@@ -109,14 +103,12 @@ async function failTimes(world: XmppWorld, n: number): Promise<'skipped' | undef
   const c = world.client();
   const name = ['SCRAM-SHA-1', 'PLAIN', 'DIGEST-MD5'].find((m) => offered(world, c, m));
   if (!name) return notApplicable(world, `the target offers no mechanism the suite speaks (offered: ${c.mechanisms.join(', ')})`);
-  const all: SaslOutcome[] = [];
-  for (let i = 0; i < n; i++) {
-    const o = await saslExchange(c, mechanismFor(name, c.account.user, `${c.account.password}-wrong-${i}`, world.cfg.domain)!);
-    all.push(o);
-    wrongPasswordRefused(world, name, o);
-    if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
-  }
-  world.state.attempts = all;
+  world.state.attempts = await exchangesInARow(
+    c,
+    n,
+    (i) => saslExchange(c, mechanismFor(name, c.account.user, `${c.account.password}-wrong-${i}`, world.cfg.domain)!),
+    (o) => wrongPasswordRefused(world, name, o),
+  );
   return undefined;
 }
 

@@ -104,3 +104,18 @@ export function isBase64(s: string): boolean {
   if (t === '=' || t === '') return true;
   return t.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(t);
 }
+
+/**
+ * Up to `n` SASL exchanges in a row on one connection, each made by `exchange(i)`, fewer when the
+ * target ends the connection first; `after` sees each outcome as it comes (a judge may fail there).
+ */
+export async function exchangesInARow(c: SaslPeer, n: number, exchange: (i: number) => Promise<SaslOutcome>, after?: (o: SaslOutcome) => void): Promise<SaslOutcome[]> {
+  const all: SaslOutcome[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = await exchange(i);
+    all.push(o);
+    after?.(o);
+    if (o.end === 'closed' || o.end === 'stream-error' || c.stream.isEnded) break;
+  }
+  return all;
+}
