@@ -25,6 +25,7 @@ import { ensureInstalled, loadDriver, TARGETS_DIR } from '../targets/target.ts';
 import { DnsStub, peerRecords } from '../support/wire/dns.ts';
 import { packageFile } from '../support/packages.ts';
 import { freshAccounts, registerAccounts, removeAccounts } from '../support/peer/register.ts';
+import { withLabCa } from '../support/peer/pki.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -308,7 +309,8 @@ async function main(): Promise<number> {
         await runSuite(cfg, cfgFile, o);
       });
     } else {
-      fs.writeFileSync(cfgFile, JSON.stringify(cfg), { mode: 0o600 });
+      // the lab's CA, made for this run: the target trusts it for s2s, the peer's certificates come from it
+      fs.writeFileSync(cfgFile, JSON.stringify(withLabCa(cfg, path.join(tmp, 'pki'))), { mode: 0o600 });
       ensureInstalled(await loadDriver(o.target));
       const code = await labRun(argv, cfgFile, o.reports);
       if (code !== 0) say(`the lab run ended with exit code ${code}`);

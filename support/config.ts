@@ -60,6 +60,20 @@ export const ConfigSchema = z
          */
         starttls: z.boolean().default(true),
         /**
+         * A test CA the target trusts for server-to-server certificates (never a production CA):
+         * its certificate and key, as PEM files. The suite issues the peer's certificates from it,
+         * so that the target can validate the peer on STARTTLS and SASL EXTERNAL (RFC 3920 5, 6)
+         * is possible both ways. Without it the peer's certificate is self-signed, and the
+         * scenarios that need one the target trusts are not applicable. The embedded targets get
+         * the lab's CA, made for the run.
+         */
+        pki: z
+          .strictObject({
+            caCert: z.string().min(1).refine((f) => fs.existsSync(f), 'no such file: give the PEM file of the CA certificate'),
+            caKey: z.string().min(1).refine((f) => fs.existsSync(f), 'no such file: give the PEM file of the CA key'),
+          })
+          .optional(),
+        /**
          * More peers, each with its own two domains and listener address, so that server-to-server
          * scenarios run in parallel, one per worker: without enough of them (one fewer than
          * `parallel`), they run one at a time. Every domain needs the DNS records of the first peer

@@ -1,43 +1,93 @@
-// Self-signed certificates made at run time with openssl (nothing secret is committed): the
-// embedded targets' certificates for their domains, and the peer's own for STARTTLS on
-// server-to-server streams. A target that checks certificates finds the peer's untrusted and
-// falls back to dialback where its policy allows.
+// Certificates made at run time with openssl (nothing secret is committed). The lab PKI: a CA
+// the embedded targets trust for server-to-server streams, as a deployment trusts public CAs;
+// the targets' certificates and the peer's own are issued by it. Without a CA (a user's target
+// whose config names none in peer.pki) certificates are self-signed: a target that checks
+// certificates finds the peer's untrusted and falls back to dialback where its policy allows.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+/** A CA's certificate and key, as PEM files: the lab's, or the one a user's config names in peer.pki. */
+export interface Ca {
+  caCert: string;
+  caKey: string;
+}
+
+function openssl(args: string[], what: string): void {
+  const r = spawnSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`openssl could not make ${what}: ${r.stderr}`);
+}
+
+const keyArgs = (keyType: 'rsa' | 'ec') => (keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', 'rsa:2048']);
+
+/** The lab CA in `dir` (ca.crt, ca.key), made when missing. */
+export function makeCa(dir: string): Ca {
+  fs.mkdirSync(dir, { recursive: true });
+  const ca = { caCert: path.join(dir, 'ca.crt'), caKey: path.join(dir, 'ca.key') };
+  if (fs.existsSync(ca.caCert) && fs.existsSync(ca.caKey)) return ca;
+  openssl(
+    ['req', '-x509', ...keyArgs('ec'), '-nodes', '-days', '3650', '-subj', '/CN=xmpp-core-conformance lab CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', ca.caKey, '-out', ca.caCert],
+    'the lab CA',
+  );
+  return ca;
+}
+
 /**
  * `<dir>/<domain>.key`, `.crt` and `.pem` (key then certificate) for `domain` and its
- * subdomains, plus any `more` names; kept when they exist. 'ec' (P-256) is made in milliseconds
- * where an RSA key takes a fifth of a second; servers whose TLS set-up is only known to work with
- * RSA keep 'rsa'.
+ * subdomains, plus any `more` names; kept when they exist. Issued by `ca` when given, else
+ * self-signed. 'ec' (P-256) is made in milliseconds where an RSA key takes a fifth of a second;
+ * servers whose TLS set-up is only known to work with RSA keep 'rsa'.
  */
-export function makeCert(dir: string, domain: string, keyType: 'rsa' | 'ec' = 'rsa', more: string[] = []): void {
+export function makeCert(dir: string, domain: string, keyType: 'rsa' | 'ec' = 'rsa', more: string[] = [], ca?: Ca): void {
   fs.mkdirSync(dir, { recursive: true });
   const key = path.join(dir, `${domain}.key`);
   const crt = path.join(dir, `${domain}.crt`);
   if (fs.existsSync(key) && fs.existsSync(crt)) return;
   const names = [domain, `*.${domain}`, ...more].map((d) => `DNS:${d}`).join(',');
-  const r = spawnSync('openssl', [
-    'req', '-x509', ...(keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', 'rsa:2048']), '-nodes', '-days', '3650', '-subj', `/CN=${domain}`,
-    '-addext', `subjectAltName=${names}`, '-keyout', key, '-out', crt,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`openssl could not make a certificate for ${domain}: ${r.stderr}`);
+  openssl(
+    [
+      'req', '-x509', ...keyArgs(keyType), '-nodes', '-days', '3650', '-subj', `/CN=${domain}`, '-addext', `subjectAltName=${names}`,
+      ...(ca ? ['-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth,clientAuth', '-CA', ca.caCert, '-CAkey', ca.caKey] : []),
+      '-keyout', key, '-out', crt,
+    ],
+    `a certificate for ${domain}`,
+  );
   fs.writeFileSync(path.join(dir, `${domain}.pem`), fs.readFileSync(key, 'utf8') + fs.readFileSync(crt, 'utf8'));
 }
 
-let made: { key: string; cert: string } | undefined;
+export interface Credentials {
+  key: string;
+  cert: string;
+}
 
-/** The peer's key and certificate for its domains, made once per process. */
-export function peerCredentials(domains: string[]): { key: string; cert: string } {
-  if (made) return made;
+const made = new Map<string, Credentials>();
+
+/**
+ * The peer's key and certificate for its domains, made once per process: issued by `ca` (the
+ * certificate a target that trusts that CA validates), or self-signed without one.
+ */
+export function peerCredentials(domains: string[], ca?: Ca): Credentials {
+  const which = `${ca?.caCert ?? 'self-signed'} ${domains.join(' ')}`;
+  const known = made.get(which);
+  if (known) return known;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-peer-'));
   try {
-    makeCert(dir, domains[0]!, 'ec', domains.slice(1));
-    made = { key: fs.readFileSync(path.join(dir, `${domains[0]}.key`), 'utf8'), cert: fs.readFileSync(path.join(dir, `${domains[0]}.crt`), 'utf8') };
+    makeCert(dir, domains[0]!, 'ec', domains.slice(1), ca);
+    const c = { key: fs.readFileSync(path.join(dir, `${domains[0]}.key`), 'utf8'), cert: fs.readFileSync(path.join(dir, `${domains[0]}.crt`), 'utf8') };
+    made.set(which, c);
+    return c;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return made;
+}
+
+/**
+ * The config of an embedded run with the lab's CA, made in `dir`: the targets' certificates are
+ * issued by it and the targets trust it for s2s (peer.pki), and the suite validates the target's
+ * certificate with it (tls.caFile), as a client validates a deployed server's.
+ */
+export function withLabCa<C extends { tls: { caFile?: string }; peer: { pki?: Ca } }>(cfg: C, dir: string): C {
+  const ca = makeCa(dir);
+  return { ...cfg, tls: { ...cfg.tls, caFile: ca.caCert }, peer: { ...cfg.peer, pki: ca } };
 }

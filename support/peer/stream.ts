@@ -1,7 +1,7 @@
 // XmppStream: one connection of the scripted peer. A typed inbox of everything that arrived,
 // raw writes always allowed, bounded waits, and no automatic reactions.
 import pTimeout, { TimeoutError } from 'p-timeout';
-import { Transport, type TlsInfo, type TlsOptions, type TransportEvent } from '../wire/transport.ts';
+import { Transport, type TlsInfo, type TlsOptions, type TlsServerOptions, type TransportEvent } from '../wire/transport.ts';
 import { StreamReader, type Markup, type ReaderEvent } from '../wire/reader.ts';
 import { NS, XmlElement } from '../wire/element.ts';
 import { Transcript } from '../wire/transcript.ts';
@@ -398,13 +398,14 @@ export class XmppStream {
   }
 
   /** Server side of STARTTLS (the target opened this connection to the peer's listener): the handshake, then a new stream. */
-  async acceptTls(key: string, cert: string): Promise<void> {
+  async acceptTls(o: TlsServerOptions): Promise<void> {
     this.transcript.note('TLS handshake begins (the peer is the TLS server)');
     this.reader.reset();
     this.header = undefined;
     try {
-      this.tls = await this.transport.acceptTls(key, cert, this.opts.responseMs);
-      this.transcript.note(`TLS established: ${this.tls.protocol} ${this.tls.cipher}`);
+      this.tls = await this.transport.acceptTls(o, this.opts.responseMs);
+      const theirs = o.ca ? `; the target's certificate: ${this.tls.authorized ? 'valid' : `not valid (${this.tls.authorizationError})`}${this.tls.names ? `, for ${this.tls.names.join(', ')}` : ''}` : '';
+      this.transcript.note(`TLS established: ${this.tls.protocol} ${this.tls.cipher}${theirs}`);
     } catch (e) {
       this.transcript.note(`the TLS handshake with the target failed: ${(e as Error).message}`);
       this.destroy();

@@ -1,6 +1,7 @@
 // TCP (and TLS after STARTTLS) to or from the target. The only place a socket is touched.
 // Tells apart how a connection ended: the target half-closed it (FIN), reset it (RST), or we
 // closed it. Incoming bytes are UTF-8 decoded here, before any parser sees them.
+import crypto from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
@@ -18,6 +19,17 @@ export interface TlsOptions {
   /** accept a certificate that does not chain to a trusted CA (explicit user switch) */
   allowSelfSigned: boolean;
   ca?: string;
+  /** a certificate of our own to present (the peer as initiating server, for SASL EXTERNAL) */
+  key?: string;
+  cert?: string;
+}
+
+/** The peer's side of TLS on a connection the target opened: its certificate, and whether to ask the target for one, checked against `ca`. */
+export interface TlsServerOptions {
+  key: string;
+  cert: string;
+  /** ask the target for its certificate and check it against this CA (the check's result is reported, never enforced) */
+  ca?: string;
 }
 
 export interface TlsInfo {
@@ -26,6 +38,29 @@ export interface TlsInfo {
   authorized: boolean;
   authorizationError?: string;
   subject?: string;
+  /** the DNS names (subjectAltName) of the certificate the other side presented, if any */
+  names?: string[];
+}
+
+/**
+ * Why `cert` is not a valid certificate issued by the CA `ca` (PEM), or undefined when it is: a
+ * TLS server socket made over an accepted connection reports no verification result of its own.
+ * Only a certificate the CA signed directly is recognised (the lab's CA issues them so).
+ */
+function issuedBy(cert: tls.PeerCertificate | undefined, ca: string): string | undefined {
+  if (!cert || !cert.raw) return 'no certificate presented';
+  const x = new crypto.X509Certificate(cert.raw);
+  const issuer = new crypto.X509Certificate(ca);
+  if (!x.checkIssued(issuer) || !x.verify(issuer.publicKey)) return `not issued by the CA (${x.issuer.replace(/\n/g, ', ')})`;
+  const now = Date.now();
+  if (now < Date.parse(x.validFrom) || now > Date.parse(x.validTo)) return `outside its validity (${x.validFrom} to ${x.validTo})`;
+  return undefined;
+}
+
+/** The dNSName entries of a certificate's subjectAltName. */
+function dnsNames(cert: tls.PeerCertificate | undefined): string[] | undefined {
+  if (!cert || !cert.raw) return undefined;
+  return (cert.subjectaltname ?? '').split(/,\s*/).filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4));
 }
 
 export class Transport {
@@ -148,6 +183,8 @@ export class Transport {
       servername: opts.servername,
       rejectUnauthorized: false,
       ca: opts.ca,
+      key: opts.key,
+      cert: opts.cert,
       minVersion: 'TLSv1.2',
     });
     this.socket = secure;
@@ -170,6 +207,7 @@ export class Transport {
       cipher: secure.getCipher().name,
       authorized: secure.authorized,
       subject: [cert?.subject?.CN].flat().join(','),
+      names: dnsNames(cert),
     };
     if (!secure.authorized) info.authorizationError = String(secure.authorizationError);
     if (!secure.authorized && !opts.allowSelfSigned) {
@@ -182,9 +220,9 @@ export class Transport {
   }
 
   /** Server side of STARTTLS, for connections the target opened to the peer. */
-  async acceptTls(key: string, cert: string, timeoutMs: number): Promise<TlsInfo> {
+  async acceptTls(o: TlsServerOptions, timeoutMs: number): Promise<TlsInfo> {
     const raw = this.detach();
-    const secure = new tls.TLSSocket(raw, { isServer: true, key, cert, requestCert: false });
+    const secure = new tls.TLSSocket(raw, { isServer: true, key: o.key, cert: o.cert, requestCert: !!o.ca, rejectUnauthorized: false, ca: o.ca });
     this.socket = secure;
     await pTimeout(
       new Promise<void>((resolve, reject) => {
@@ -194,7 +232,15 @@ export class Transport {
       { milliseconds: timeoutMs, message: `TLS handshake did not finish within ${timeoutMs} ms` },
     );
     this.wire(secure);
-    return { protocol: secure.getProtocol(), cipher: secure.getCipher().name, authorized: true };
+    const info: TlsInfo = { protocol: secure.getProtocol(), cipher: secure.getCipher().name, authorized: true };
+    if (o.ca) {
+      // the target's own certificate, as a receiving server checks an initiating server's
+      const cert = secure.getPeerCertificate();
+      info.names = dnsNames(cert);
+      info.authorizationError = issuedBy(cert, o.ca);
+      info.authorized = !info.authorizationError;
+    }
+    return info;
   }
 
   /** Half-close our side (after </stream:stream>), the target may still answer. */

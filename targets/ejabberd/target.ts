@@ -57,7 +57,11 @@ export const driver: TargetDriver = {
     for (const d of [etc, spool]) fs.mkdirSync(d, { recursive: true });
     const domains = [cfg.domain, ...(cfg.otherDomain ? [cfg.otherDomain] : [])];
     const certs = path.join(runDir, 'certs');
-    for (const d of domains) makeCert(certs, d);
+    // issued by the CA the run's peers are issued by (the lab's), self-signed without one
+    for (const d of domains) makeCert(certs, d, 'rsa', [], cfg.peer.pki);
+    // the CA ejabberd checks other servers' certificates against (s2s_cafile), readable by its user
+    const cafile = path.join(certs, 'ca.crt');
+    if (cfg.peer.pki) fs.copyFileSync(cfg.peer.pki.caCert, cafile);
     // the node writes its spool, its logs and (as HOME) anything Erlang keeps per user under the run dir
     fs.chownSync(runDir, uid, gid);
     fs.chownSync(spool, uid, gid);
@@ -72,6 +76,8 @@ export const driver: TargetDriver = {
       C2S_PORT: String(cfg.c2s.port),
       S2S_PORT: String(cfg.s2s?.port ?? 5269),
       C2S_TLS_REQUIRED: String(profile.c2sTls === 'required'),
+      // without a CA, ejabberd's default: the system's
+      S2S_CAFILE: cfg.peer.pki ? q(cafile) : q('/etc/ssl/certs/ca-certificates.crt'),
     });
     renderTemplate(path.join(here, 'ejabberdctl.cfg'), path.join(etc, 'ejabberdctl.cfg'), {
       DIST_PORT: String(DIST_PORT),

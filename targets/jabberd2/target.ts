@@ -47,7 +47,9 @@ export const driver: TargetDriver = {
     fs.mkdirSync(runDir, { recursive: true });
     const domains = [cfg.domain, ...(cfg.otherDomain ? [cfg.otherDomain] : [])];
     const certs = path.join(runDir, 'certs');
-    for (const d of domains) makeCert(certs, d);
+    // issued by the CA the run's peers are issued by (the lab's), self-signed without one; jabberd2
+    // negotiates no SASL between servers, so it needs no CA of its own to check theirs
+    for (const d of domains) makeCert(certs, d, 'rsa', [], cfg.peer.pki);
 
     // storage: the package's sqlite schema, then one authreg row per account (plaintext password)
     const db = path.join(runDir, 'jabberd2.db');

@@ -2,7 +2,7 @@
 -- nothing under /etc read. Started by targets/target.ts inside the lab (targets/lab/run.sh).
 -- Environment: TARGET_RUN_DIR (required), TARGET_DOMAIN, TARGET_C2S_PORT, TARGET_S2S_PORT,
 -- TARGET_C2S_TLS=required|optional, TARGET_PEER_DOMAINS (every domain the suite's peers play),
--- TARGET_REGISTRATION=true (in-band registration allowed).
+-- TARGET_REGISTRATION=true (in-band registration allowed), TARGET_CA_FILE (the lab's CA).
 local R = assert(os.getenv("TARGET_RUN_DIR"), "TARGET_RUN_DIR is not set")
 local domain = os.getenv("TARGET_DOMAIN") or "target.test"
 local tls = os.getenv("TARGET_C2S_TLS") or "required"
@@ -65,12 +65,17 @@ log = {
   { levels = { min = "warn" }, to = "console" };
 }
 
+-- certificates of other servers are checked against the system's CAs and the lab's (Prosody's
+-- documentation: cafile beside the default capath), as a deployment trusts the public CAs
+local cafile = os.getenv("TARGET_CA_FILE")
+if cafile == "" then cafile = nil end
+
 VirtualHost (domain)
-  ssl = { key = R.."/certs/"..domain..".key"; certificate = R.."/certs/"..domain..".crt"; }
+  ssl = { key = R.."/certs/"..domain..".key"; certificate = R.."/certs/"..domain..".crt"; cafile = cafile; }
 
 -- a second hostname, for dialback requests piggybacked on a validated connection (RFC 3920 8.3)
 local other = os.getenv("TARGET_OTHER_DOMAIN")
 if other and other ~= "" then
   VirtualHost (other)
-    ssl = { key = R.."/certs/"..other..".key"; certificate = R.."/certs/"..other..".crt"; }
+    ssl = { key = R.."/certs/"..other..".key"; certificate = R.."/certs/"..other..".crt"; cafile = cafile; }
 end

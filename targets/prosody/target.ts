@@ -17,8 +17,10 @@ export const driver: TargetDriver = {
   async start(cfg: Config, profile: Profile, runDir: string): Promise<RunningTarget> {
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(runDir, 'data'), { recursive: true });
-    makeCert(path.join(runDir, 'certs'), cfg.domain, 'ec');
-    if (cfg.otherDomain) makeCert(path.join(runDir, 'certs'), cfg.otherDomain, 'ec');
+    // issued by the CA the run's peers are issued by (the lab's), self-signed without one
+    const ca = cfg.peer.pki;
+    makeCert(path.join(runDir, 'certs'), cfg.domain, 'ec', [], ca);
+    if (cfg.otherDomain) makeCert(path.join(runDir, 'certs'), cfg.otherDomain, 'ec', [], ca);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TARGET_RUN_DIR: runDir,
@@ -30,6 +32,8 @@ export const driver: TargetDriver = {
       TARGET_PEER_DOMAINS: peerLanes(cfg).flatMap((l) => [l.domain, l.secondDomain]).join(' '),
       TARGET_OTHER_DOMAIN: cfg.otherDomain ?? '',
       TARGET_REGISTRATION: profile.registration ? 'true' : '',
+      // the CA Prosody trusts for s2s certificates besides the system's
+      TARGET_CA_FILE: ca?.caCert ?? '',
     };
     const configFile = path.join(here, 'prosody.cfg.lua');
     // accounts are files under data/: prosodyctl writes them directly, before the server starts

@@ -14,6 +14,7 @@ import { Proxy, type Conn } from './proxy.ts';
 import { featureScenarios } from '../features.ts';
 import { loadConfig, peerLanes } from '../../support/config.ts';
 import { DnsStub, peerRecords } from '../../support/wire/dns.ts';
+import { peerCredentials, withLabCa } from '../../support/peer/pki.ts';
 import { ensureInstalled, loadDriver, TARGETS_DIR } from '../../targets/target.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,11 +29,12 @@ function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env,
 }
 
 async function inside(): Promise<number> {
-  const base = loadConfig(path.join(TARGETS_DIR, 'prosody', 'config.json'), {});
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-controls-'));
+  // the lab's CA, as in a --target run: the target trusts it for s2s, the peer's certificates come from it
+  const base = withLabCa(loadConfig(path.join(TARGETS_DIR, 'prosody', 'config.json'), {}), path.join(tmp, 'pki'));
   const driver = await loadDriver('prosody');
   const runDir = path.join(TARGETS_DIR, 'prosody', 'run');
   const only = process.env.CONTROL ? new RegExp(process.env.CONTROL) : undefined;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-controls-'));
   // the lab's resolver, as in a --target run: the target finds the peer domains (here: the listener's proxy) by SRV and A records
   const dns = new DnsStub(peerRecords(peerLanes(base)));
   await dns.start('127.0.0.1', 53);
@@ -63,8 +65,9 @@ async function inside(): Promise<number> {
           const common = { key, cert, mutation: c.mutation, conns };
           const proxies = [
             new Proxy({ ...common, kind: 'c2s', listenPort: PROXY_PORT, targetHost: cfg.c2s.host, targetPort: cfg.c2s.port }),
-            new Proxy({ ...common, kind: 's2s', listenPort: S2S_PROXY_PORT, targetHost: cfg.s2s!.host, targetPort: cfg.s2s!.port }),
-            new Proxy({ ...common, kind: 'listener', reversed: true, listenHost: cfg.peer.listen.host, listenPort: cfg.peer.listen.port, targetHost: LISTENER_BEHIND_PROXY.host, targetPort: LISTENER_BEHIND_PROXY.port }),
+            // toward the target the proxy presents the peer's certificate, toward the peer's listener the target's
+            new Proxy({ ...common, kind: 's2s', listenPort: S2S_PROXY_PORT, targetHost: cfg.s2s!.host, targetPort: cfg.s2s!.port, dialerCredentials: peerCredentials([cfg.peer.domain, cfg.peer.secondDomain], cfg.peer.pki) }),
+            new Proxy({ ...common, kind: 'listener', reversed: true, listenHost: cfg.peer.listen.host, listenPort: cfg.peer.listen.port, targetHost: LISTENER_BEHIND_PROXY.host, targetPort: LISTENER_BEHIND_PROXY.port, dialerCredentials: { key, cert } }),
           ];
           for (const p of proxies) await p.start();
           const reports = path.join(ROOT, 'reports', 'controls', String(CONTROLS.indexOf(c) + 1));
