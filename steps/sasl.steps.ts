@@ -2,9 +2,9 @@
 // conditions, retries. Each step parses its phrase and calls the peer (support/peer/auth.ts) or a
 // judge (support/verdict/sasl.ts).
 import { defineParameterType } from '@cucumber/cucumber';
-import { When, Then } from '../support/step.ts';
+import { Given, When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
-import { ExpectationFailed } from '../support/errors.ts';
+import { ExpectationFailed, Undecided } from '../support/errors.ts';
 import { notApplicable } from '../support/hooks.ts';
 import type { Client } from '../support/peer/client.ts';
 import { exchangesInARow, saslExchange, mechanismFor, type SaslOutcome } from '../support/peer/auth.ts';
@@ -14,6 +14,10 @@ import {
   stillAuthenticates, closesWithinAttempts, saslSucceeds, mechanismDataVerified, saslFailsWith,
   answersSaslRequestWithFailure, noWhitespaceDuringSasl, serverDataBase64, eachMechanismSucceeds, notAuthenticated,
 } from '../support/verdict/sasl.ts';
+import { authzidIsDomain, noDialbackAfterSasl, offersExternal, pkiMissing, saslAfterTls, tlsBeforeSasl } from '../support/verdict/s2s-sasl.ts';
+import { authenticateExternal, openS2s } from '../support/peer/server.ts';
+import { NS } from '../support/wire/element.ts';
+import { peerCredentials } from '../support/peer/pki.ts';
 
 /** The SASL failure conditions of RFC 3920 6.4. */
 export const SASL_CONDITIONS = ['aborted', 'incorrect-encoding', 'invalid-authzid', 'invalid-mechanism', 'mechanism-too-weak', 'not-authorized', 'temporary-auth-failure'] as const;
@@ -167,3 +171,53 @@ When('the client sends SASL PLAIN with its credentials before TLS', async functi
 
 Then('the server does not authenticate the client', function (this: XmppWorld) { notAuthenticated(this); });
 
+
+// --- SASL between servers (6.2, 6.6), with certificates from the CA the target trusts (peer.pki) ---
+
+Given("the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts", async function (this: XmppWorld) {
+  const missing = pkiMissing(this);
+  if (missing) return notApplicable(this, missing);
+  (await this.startListener()).policy.external = 'after-tls';
+  return undefined;
+});
+
+Given("the peer's listener offers SASL EXTERNAL beside STARTTLS, with a certificate from the CA the target trusts", async function (this: XmppWorld) {
+  const missing = pkiMissing(this);
+  if (missing) return notApplicable(this, missing);
+  (await this.startListener()).policy.external = 'with-starttls';
+  return undefined;
+});
+
+Given('the peer has a certificate from the CA the target trusts', function (this: XmppWorld) {
+  const missing = pkiMissing(this);
+  return missing ? notApplicable(this, missing) : undefined;
+});
+
+When("the peer opens a stream to the target's s2s port and presents its certificate on TLS", async function (this: XmppWorld) {
+  const s = await this.originate('initial');
+  const features = await openS2s(s, this.cfg, { from: this.cfg.peer.domain, to: this.cfg.domain }, peerCredentials([this.cfg.peer.domain, this.cfg.peer.secondDomain], this.cfg.peer.pki));
+  if (features) this.state.s2sFeatures = features;
+});
+
+When('the peer authenticates with SASL EXTERNAL without an authorization identity', async function (this: XmppWorld) {
+  const s = this.peerStream();
+  const offered = this.state.s2sFeatures?.child('mechanisms', NS.sasl)?.elements().some((m) => m.text().trim() === 'EXTERNAL');
+  if (!s.tls || !offered) return notApplicable(this, `the target offered the peer no SASL EXTERNAL after TLS (${this.state.s2sFeatures ? `features: ${this.state.s2sFeatures}` : 'no features'}), so the peer cannot authenticate with it`);
+  const { answer, features } = await authenticateExternal(s, { from: this.cfg.peer.domain, to: this.cfg.domain });
+  // a target that offered EXTERNAL to a certificate it trusts and then refuses it leaves the scenario's subject out of reach
+  if (!features) throw new Undecided(`the target offered SASL EXTERNAL to the peer's certificate from the CA it trusts, then answered ${answer} instead of <success/>: what follows a successful exchange cannot be observed`);
+  this.state.s2sFeatures = features;
+  return undefined;
+});
+
+Then("the target's stream features after SASL offer the peer neither STARTTLS nor SASL", function (this: XmppWorld) { neitherStarttlsNorSasl(this, this.peerStream(), this.state.s2sFeatures); });
+
+Then('the target goes on with SASL after TLS on its own connection', function (this: XmppWorld) { return saslAfterTls(this); });
+
+Then('the target completes TLS before it starts SASL on its own connection', function (this: XmppWorld) { return tlsBeforeSasl(this); });
+
+Then('the authorization identity the target provides is absent or a domain', function (this: XmppWorld) { return authzidIsDomain(this); });
+
+Then('the message reaches the peer over the SASL-authenticated stream without dialback', function (this: XmppWorld) { return noDialbackAfterSasl(this, this.need('messageId')); });
+
+Then('the target offers SASL EXTERNAL to the peer', function (this: XmppWorld) { return offersExternal(this); });

@@ -72,3 +72,23 @@ Feature: 4.3 Stream Security
       STARTTLS is offered on the first stream, whatever policy the suite is configured with.)
       Given a client that negotiated up to "features"
       Then the stream features offer STARTTLS
+
+  Rule: 4.3 each direction is secured on its own, with TLS and SASL too
+
+    @req:core-4.3-2 @MUST @s2s @changed-in-23
+    Scenario: after the peer authenticated its connection by SASL EXTERNAL, the target still secures its own before sending
+      "The 'initial stream' ... and the 'response stream' ... MUST be secured separately,
+      although security in both directions MAY be established via mechanisms that provide
+      mutual authentication." The peer's connection to the target is secured by TLS and
+      authenticated by EXTERNAL first; the client's message to the peer's domain must then travel
+      over a connection the target opens itself (secured by EXTERNAL or dialback, as the peer's
+      listener offers both), never over the peer's. Not applicable where the target offers no
+      EXTERNAL.
+      Given the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts
+      And the peer has a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the peer opens a stream to the target's s2s port and presents its certificate on TLS
+      And the peer authenticates with SASL EXTERNAL without an authorization identity
+      And the client sends a message to "someone@{peer-domain}"
+      Then the peer receives the message over the target's own connection
+      And the target sent no stanza over a connection the peer opened

@@ -77,3 +77,30 @@ Feature: 5.1 Overview
       And the server answers with <proceed/>
       And the client sends bytes that are not TLS instead of the handshake
       Then the server closes the TCP connection without completing TLS
+
+  Rule: 5.1 rules 7 and 12: between servers, TLS first, then SASL
+
+    @req:core-5.1-6 @MUST @s2s
+    Scenario: the target completes TLS before SASL on its own connection to the peer
+      "If the initiating entity chooses to use TLS, TLS negotiation MUST be completed before
+      proceeding to SASL negotiation". The peer's listener offers STARTTLS and SASL EXTERNAL
+      together on the first stream of the target's connection, so the order is the target's own
+      choice. A target that sends no `<starttls/>` did not choose TLS, and one that starts no SASL
+      has no order to judge: both are not applicable.
+      Given the peer's listener offers SASL EXTERNAL beside STARTTLS, with a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target completes TLS before it starts SASL on its own connection
+
+    @req:core-5.1-16 @MUST @s2s
+    Scenario: the target goes on with SASL after TLS on its own connection to the peer
+      "If the TLS negotiation is successful, the initiating entity MUST continue with SASL
+      negotiation." The peer's listener presents a certificate from the CA the target trusts and
+      offers SASL EXTERNAL beside dialback on the stream after TLS.
+      Reading: section 8 gives dialback to servers that negotiate no SASL, so a target that goes
+      on with dialback after TLS, although the peer offered SASL EXTERNAL there, is not
+      applicable; only a target that goes on with neither SASL nor dialback fails.
+      Given the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target goes on with SASL after TLS on its own connection

@@ -42,3 +42,16 @@ Feature: 6.1 Overview
       When the client authenticates with SCRAM-SHA-1
       Then the SASL exchange succeeds
       And every piece of character data the server sent during SASL is base64
+
+  Rule: 6.1 rule 7: a server's authorization identity is a domain
+
+    @req:core-6.1-10 @MUST @s2s
+    Scenario: the authorization identity the target provides to a peer server is a domain
+      "If provided, the value of the authorization identity MUST be of the form <domain> (i.e., a
+      domain identifier only) for servers". The peer's listener offers SASL EXTERNAL after TLS on
+      the target's own connection; the target's initial response (or its response to an empty
+      challenge) is decoded. No authorization identity ("=", or none) passes too.
+      Given the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the authorization identity the target provides is absent or a domain

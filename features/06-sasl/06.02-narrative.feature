@@ -205,3 +205,31 @@ Feature: 6.2 Narrative
       And the client opens a new stream without closing the old one
       Then the server answers with a new stream header and stream features
       And the new stream carries an id different from the previous stream
+
+  Rule: 6.2 step 2: EXTERNAL for a peer with a valid certificate
+
+    @req:core-6.2-2 @SHOULD @s2s
+    Scenario: the target offers SASL EXTERNAL to a peer server that presented a valid certificate
+      "If the initiating entity presents a valid certificate during prior TLS negotiation, the
+      receiving entity SHOULD offer the SASL EXTERNAL mechanism to the initiating entity during
+      SASL negotiation". The peer presents a certificate for its domain from the CA the target
+      trusts (peer.pki) on its connection to the target's s2s port.
+      Reading: a target that offers no SASL mechanism at all to a peer server after TLS negotiates
+      no SASL between servers (section 8 gives it dialback) and is not applicable; one that offers
+      mechanisms but not EXTERNAL to a peer whose valid certificate names its domain fails.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents its certificate on TLS
+      Then the target offers SASL EXTERNAL to the peer
+
+  Rule: 6.2 step 7 between servers: the new stream after EXTERNAL
+
+    @req:core-6.2-11 @MUST @s2s
+    Scenario: after SASL EXTERNAL the target's new stream offers the peer neither STARTTLS nor SASL
+      The sentence of 6.2 step 7 ("... along with any available features (but not including the
+      STARTTLS and SASL features) or an empty `<features/>` element"), between servers: the peer
+      presents its certificate on TLS, authenticates with EXTERNAL ("=", no authorization
+      identity) and opens the new stream. Not applicable where the target offers no EXTERNAL.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents its certificate on TLS
+      And the peer authenticates with SASL EXTERNAL without an authorization identity
+      Then the target's stream features after SASL offer the peer neither STARTTLS nor SASL

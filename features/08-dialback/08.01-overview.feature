@@ -13,3 +13,17 @@ Feature: 8.1 Overview
       fails ids that repeat, are shorter than 8 characters, or count up by a constant step.
       When 5 peer connections are opened to the target at the same time
       Then the stream ids are distinct, not short, and not sequential
+
+  Rule: 8.1 no dialback where SASL authenticated the stream
+
+    @req:core-8.1-2 @SHOULD_NOT @s2s
+    Scenario: the target uses no dialback on a connection SASL authenticated
+      "If SASL is used for server-to-server authentication, dialback SHOULD NOT be used since it
+      is unnecessary." The peer's listener offers SASL EXTERNAL after TLS and grants it to a
+      target whose certificate it validates; the message the client sent must then arrive with no
+      `<db:result/>` on any connection the target opened. A target that negotiates no SASL is not
+      applicable.
+      Given the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the message reaches the peer over the SASL-authenticated stream without dialback

@@ -6,13 +6,14 @@
 // Every connection is entered in a ledger: who opened it, and which stanzas it carried, so
 // that directionality (4.2: one TCP connection each way) is a checked fact.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { Transport } from '../wire/transport.ts';
 import { Listener } from '../wire/listener.ts';
 import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.ts';
 import { TIMER_NOTE, waitUntil, XmppStream, type InboxEvent } from './stream.ts';
 import type { Config } from '../config.ts';
 import { TargetUnreachable, Undecided } from '../errors.ts';
-import { peerCredentials } from './pki.ts';
+import { peerCredentials, type Credentials } from './pki.ts';
 import { violated } from '../verdict/judge.ts';
 
 export type Initiator = 'peer' | 'target';
@@ -94,10 +95,10 @@ export async function originate(o: S2sOptions, attrs: Record<string, string | un
  * The peer opens its stream as the originating server: the header, the response header and, for
  * version 1.0, the features. When the target offers STARTTLS and the config allows it
  * (peer.starttls), the peer secures the stream first (RFC 3920 5.2: <starttls/>, <proceed/>, the
- * handshake, a new stream), as a deployed server does. Returns the features of the stream the
+ * handshake, a new stream), as a deployed server does, presenting `credentials` when given. Returns the features of the stream the
  * scenario goes on with (undefined without version 1.0).
  */
-export async function openS2s(s: XmppStream, cfg: Config, attrs: Record<string, string | undefined>): Promise<XmlElement | undefined> {
+export async function openS2s(s: XmppStream, cfg: Config, attrs: Record<string, string | undefined>, credentials?: Credentials): Promise<XmlElement | undefined> {
   s.openStream(attrs);
   const h = await s.expectHeader();
   // a version-1.0 receiving entity announces its features right after the header
@@ -107,11 +108,32 @@ export async function openS2s(s: XmppStream, cfg: Config, attrs: Record<string, 
   s.send(el('starttls', { xmlns: NS.tls }));
   const answer = await s.expectElement((e) => e.ns === NS.tls, '<proceed/> or <failure/> in the TLS namespace');
   if (!answer.is('proceed', NS.tls)) throw new Undecided(`the target offered STARTTLS to the peer and then refused it (${answer}): the peer's stream could not be secured`);
-  await s.startTls({ servername: cfg.domain, allowSelfSigned: true });
+  await s.startTls({ servername: cfg.domain, allowSelfSigned: true, ...credentials });
   s.restart();
   s.openStream(attrs);
   await s.expectHeader();
   return s.expectFeatures();
+}
+
+/**
+ * RFC 3920 6.2 between servers, the peer as initiating entity: SASL EXTERNAL on `s` (after TLS,
+ * with the peer's certificate), the initial response "=" (no authorization identity) or the
+ * base64 of `authzid`. A challenge is answered with "=" too. On <success/> the peer opens the new
+ * stream (6.2 step 7) and `features` are those of that stream. Bounded by the response timeout.
+ */
+export async function authenticateExternal(s: XmppStream, attrs: Record<string, string | undefined>, authzid?: string): Promise<{ answer: XmlElement; features?: XmlElement }> {
+  s.send(el('auth', { xmlns: NS.sasl, mechanism: 'EXTERNAL' }, authzid ? Buffer.from(authzid, 'utf8').toString('base64') : '='));
+  const what = "<success/>, <failure/> or <challenge/> in the SASL namespace";
+  let answer = await s.expectElement((e) => e.ns === NS.sasl, what);
+  if (answer.is('challenge', NS.sasl)) {
+    s.send(el('response', { xmlns: NS.sasl }, '='));
+    answer = await s.expectElement((e) => e.ns === NS.sasl, what);
+  }
+  if (!answer.is('success', NS.sasl)) return { answer };
+  s.restart();
+  s.openStream(attrs);
+  await s.expectHeader();
+  return { answer, features: await s.expectFeatures() };
 }
 
 export interface ListenerPolicy {
@@ -128,7 +150,37 @@ export interface ListenerPolicy {
   dialbackNs?: string;
   /** how the receiving role answers the target's <db:result/>: verify with the target (dial back), or refuse */
   receive: 'dialback' | 'invalid';
+  /**
+   * SASL EXTERNAL on the target's connections (RFC 3920 6 between servers). Unset: only dialback
+   * is offered, with a self-signed certificate. 'after-tls': the listener presents a certificate
+   * from the CA the target trusts (peer.pki), asks for the target's, and offers EXTERNAL beside
+   * dialback on the stream after TLS, as a deployed server does. 'with-starttls': EXTERNAL is
+   * offered already beside STARTTLS, so the order is the target's choice (5.1 rule 7).
+   */
+  external?: 'after-tls' | 'with-starttls';
 }
+
+/** A SASL exchange the target, as initiating server, had with the peer's listener. */
+export interface S2sAuth {
+  label: string;
+  mechanism: string;
+  /** the character data of <auth/>, exactly as sent (undefined: none) */
+  initial: string | undefined;
+  /** the character data of the <response/> to the listener's empty challenge, when <auth/> carried none */
+  response?: string;
+  /** the authorization identity the target gave ('' for none or "="), undefined when it could not be decoded */
+  authzid: string | undefined;
+  /** TLS was in place on the stream when <auth/> arrived */
+  secured: boolean;
+  /** the 'from' of the stream header the target sent on that stream */
+  from: string;
+  /** how the listener answered: 'success', or the failure condition */
+  outcome: string;
+}
+
+/** Whether a certificate's DNS names cover `domain` (one wildcard label allowed, as RFC 2818 checks). */
+export const certificateNames = (names: string[] | undefined, domain: string): boolean =>
+  (names ?? []).some((n) => n.toLowerCase() === domain.toLowerCase() || (n.startsWith('*.') && domain.toLowerCase().endsWith(n.slice(1).toLowerCase()) && !domain.slice(0, -(n.length - 1)).includes('.')));
 
 /**
  * The peer domain's listener. For every connection the target opens it answers the stream
@@ -143,6 +195,10 @@ export class PeerListener {
   /** validation outcomes the receiving role reached for the target's requests */
   readonly validations: Array<{ from: string; to: string; type: string; id: string; key: string; stanzasBefore: number; label: string }> = [];
   policy: ListenerPolicy = { verify: 'honest', receive: 'dialback' };
+  /** SASL exchanges the target started on its connections (policy.external) */
+  readonly auths: S2sAuth[] = [];
+  /** connections on which the listener answered <success/>: their restarted stream needs no more negotiation */
+  private authenticated = new Set<XmppStream>();
   private count = 0;
   private waiters: Array<() => void> = [];
 
@@ -220,8 +276,12 @@ export class PeerListener {
       const id = newStreamId();
       stream.idGiven = id;
       stream.openStream({ from: h.attr('to') ?? this.o.cfg.peer.domain, to: h.attr('from'), id, version: h.attr('version') ? '1.0' : undefined, ...(this.policy.dialbackNs ? { 'xmlns:db': this.policy.dialbackNs } : {}) });
+      if (!h.attr('version')) return;
+      if (this.authenticated.has(stream)) return stream.sendRaw('<stream:features/>');
       const tls = this.o.cfg.peer.starttls && !stream.tls ? `<starttls xmlns='${NS.tls}'/>` : '';
-      if (h.attr('version')) stream.sendRaw(`<stream:features>${tls}<dialback xmlns='urn:xmpp:features:dialback'/></stream:features>`);
+      const external = (this.policy.external === 'after-tls' && stream.tls) || (this.policy.external === 'with-starttls' && !this.auths.some((a) => a.label === stream.label));
+      const sasl = external ? `<mechanisms xmlns='${NS.sasl}'><mechanism>EXTERNAL</mechanism></mechanisms>` : '';
+      stream.sendRaw(`<stream:features>${tls}${sasl}<dialback xmlns='urn:xmpp:features:dialback'/></stream:features>`);
       return;
     }
     if (ev.kind !== 'element') return;
@@ -229,10 +289,12 @@ export class PeerListener {
     if (e.is('starttls', NS.tls) && this.o.cfg.peer.starttls && !stream.tls) {
       // RFC 3920 5.2 steps 4-5, the peer as receiving entity: <proceed/>, then the handshake; the target opens a new stream
       stream.sendRaw(`<proceed xmlns='${NS.tls}'/>`);
-      const { key, cert } = peerCredentials([this.o.cfg.peer.domain, this.o.cfg.peer.secondDomain]);
-      void stream.acceptTls(key, cert);
+      const ca = this.policy.external ? this.o.cfg.peer.pki : undefined;
+      const { key, cert } = peerCredentials([this.o.cfg.peer.domain, this.o.cfg.peer.secondDomain], ca);
+      void stream.acceptTls({ key, cert, ca: ca ? fs.readFileSync(ca.caCert, 'utf8') : undefined });
       return;
     }
+    if (this.policy.external && (e.is('auth', NS.sasl) || e.is('response', NS.sasl))) return this.authenticate(stream, e);
     if (isDb(e, 'verify') && !e.attr('type')) {
       // authoritative role: is this key one the suite issued on the stream with that id?
       const key = this.issued.get(e.attr('id') ?? '');
@@ -258,6 +320,43 @@ export class PeerListener {
       const to = e.attr('to') ?? '';
       void this.validate(stream, from, to, e.text().trim());
     }
+  }
+
+  /**
+   * The listener as receiving entity of SASL EXTERNAL (RFC 3920 6.2): an <auth/> without character
+   * data gets an empty challenge, and the <response/> to it is the target's response. Success when
+   * TLS is in place, the target's certificate chains to the CA and names the domain of its stream
+   * header, and any authorization identity is that domain; otherwise the failure a server sends.
+   */
+  private authenticate(stream: XmppStream, e: XmlElement): void {
+    const pending = this.auths.find((a) => a.label === stream.label && a.outcome === 'challenged');
+    if (e.is('response', NS.sasl) && !pending) return;
+    const text = e.text().trim() || undefined;
+    const auth: S2sAuth = pending ?? { label: stream.label, mechanism: e.attr('mechanism') ?? '', initial: text, authzid: undefined, secured: !!stream.tls, from: stream.header?.attr('from') ?? '', outcome: '' };
+    if (pending) auth.response = text ?? '';
+    else this.auths.push(auth);
+    const fail = (condition: string) => {
+      auth.outcome = condition;
+      stream.sendRaw(`<failure xmlns='${NS.sasl}'><${condition}/></failure>`);
+    };
+    if (auth.mechanism !== 'EXTERNAL') return fail('invalid-mechanism');
+    if (!pending && text === undefined) {
+      auth.outcome = 'challenged';
+      return stream.sendRaw(`<challenge xmlns='${NS.sasl}'/>`);
+    }
+    const data = pending ? auth.response! : text!;
+    const decoded = data === '=' || data === '' ? '' : /^[A-Za-z0-9+/]+={0,2}$/.test(data) && data.length % 4 === 0 ? Buffer.from(data, 'base64').toString('utf8') : undefined;
+    auth.authzid = decoded;
+    if (!auth.secured) return fail('encryption-required');
+    if (decoded === undefined) return fail('incorrect-encoding');
+    if (decoded !== '' && decoded !== auth.from) return fail('invalid-authzid');
+    if (!stream.tls?.authorized || !certificateNames(stream.tls.names, auth.from)) return fail('not-authorized');
+    auth.outcome = 'success';
+    this.authenticated.add(stream);
+    stream.sendRaw(`<success xmlns='${NS.sasl}'/>`);
+    // RFC 3920 6.2 step 7: the target opens a new stream over the same connection
+    stream.restart();
+    for (const w of this.waiters.splice(0)) w();
   }
 
   private async validate(stream: XmppStream, from: string, to: string, key: string): Promise<void> {

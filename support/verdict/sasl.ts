@@ -1,7 +1,8 @@
 // Judges of RFC 3920 6 (SASL): the mechanisms offered, the outcome of an exchange, its failure
 // conditions, the retries a target allows, and what the target sends during the exchange.
 import type { XmppWorld } from '../world.ts';
-import { conditionOf, NS } from '../wire/element.ts';
+import { conditionOf, NS, type XmlElement } from '../wire/element.ts';
+import type { XmppStream } from '../peer/stream.ts';
 import { Undecided } from '../errors.ts';
 import { mechanismsOf } from '../peer/client.ts';
 import { saslExchange, nextSaslAnswer, describeOutcome, isBase64, type SaslOutcome } from '../peer/auth.ts';
@@ -37,9 +38,7 @@ export function noMechanismBeforeTls(world: XmppWorld): void {
 }
 
 /** RFC 3920 6.2 step 3: the features of the stream restarted after SASL success offer neither STARTTLS nor SASL. */
-export function neitherStarttlsNorSasl(world: XmppWorld): void {
-  const s = world.client().stream;
-  const f = world.client().features;
+export function neitherStarttlsNorSasl(world: XmppWorld, s: XmppStream = world.client().stream, f: XmlElement | undefined = world.client().features): void {
   const accepted = ['stream features after SASL success that offer neither <starttls/> nor <mechanisms/> (RFC 3920 6.2 step 3)'];
   if (!f) violated({ summary: 'no stream features after the restart', accepted, actual: `no <stream:features/>; received and not consumed: ${s.unreadText()}`, where: s.where() });
   const bad = [f.child('starttls', NS.tls), f.child('mechanisms', NS.sasl)].filter((x) => x);

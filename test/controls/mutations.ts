@@ -130,3 +130,26 @@ export const insertChild = (id: string, xml: string, before = '<error'): Mutatio
 /** An error stanza of kind `kind` (message, iq, presence) answering `id`, with one defined condition. */
 export const stanzaError = (kind: string, id: string, condition: string, type = 'cancel'): string =>
   `<${kind} type='error' id='${id}'><error type='${type}'><${condition} xmlns='${STANZAS_NS}'/></error></${kind}>`;
+
+// ---- SASL between servers ----
+
+/** An <auth/> in the SASL namespace, with or without character data. */
+export const AUTH = /<auth\b[^>]*(?:\/>|>[^<]*<\/auth>)/;
+/** the suite's listener has answered the target's <starttls/> with <proceed/> on this connection (reversed proxies: the suite's side is the TLS server) */
+export const afterTlsFromSuite = (c: Conn): boolean => c.fromSuite.includes('<proceed');
+
+/** The connections of one kind among those of every proxy of a control. */
+export function s2sConns(all: Conn[], kind: Conn['kind']): Conn[] {
+  return all.filter((c) => c.kind === kind);
+}
+
+/** The target's message to the peer (id out<N>) travels over the peer's own connection instead of the target's. */
+export const moveOntoPeerConnection: Mutation = {
+  toClient: (t, c, proxy) => {
+    if (c.kind !== 'listener') return t;
+    const m = /<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/.exec(t);
+    if (!m) return t;
+    s2sConns(proxy.conns, 's2s')[0]?.toClient(m[0]);
+    return t.replace(m[0], '');
+  },
+};

@@ -13,6 +13,8 @@ export interface Conn {
   authenticated: boolean;
   /** everything the target sent so far on this connection (for stateful mutations) */
   fromTarget: string;
+  /** everything the suite sent so far on this connection */
+  fromSuite: string;
   /** write to the suite's side / the target's side, bypassing the mutation */
   toClient(text: string): void;
   toTarget(text: string): void;
@@ -58,6 +60,8 @@ export interface ProxyOptions {
   targetPort: number;
   key: string;
   cert: string;
+  /** the certificate the proxy presents where it is the TLS client (a peer server's, or the target's toward the peer's listener), if any */
+  dialerCredentials?: { key: string; cert: string };
   mutation: Mutation;
 }
 
@@ -117,6 +121,7 @@ export class Proxy {
       kind: this.o.kind,
       authenticated: false,
       fromTarget: '',
+      fromSuite: '',
       toClient: (t) => client.writable && client.write(t),
       toTarget: (t) => target.writable && target.write(t),
       end: () => {
@@ -132,6 +137,7 @@ export class Proxy {
     const onClientData = (d: Buffer) => {
       const text = up.push(d.toString('utf8'));
       if (!text) return;
+      conn.fromSuite += text;
       const out = m.toTarget ? m.toTarget(text, conn, this) : text;
       if (out) target.write(out);
       // reversed (the target's connection to the peer's listener): the suite's listener is the TLS server
@@ -193,7 +199,7 @@ export class Proxy {
   private async upgrade(client: net.Socket, target: net.Socket, reversed = false): Promise<[net.Socket, net.Socket]> {
     for (const s of [client, target]) for (const ev of ['data', 'end', 'close', 'error']) s.removeAllListeners(ev);
     const server = new tls.TLSSocket(reversed ? target : client, { isServer: true, key: this.o.key, cert: this.o.cert });
-    const dialer = tls.connect({ socket: reversed ? client : target, rejectUnauthorized: false });
+    const dialer = tls.connect({ socket: reversed ? client : target, rejectUnauthorized: false, ...this.o.dialerCredentials });
     await Promise.all([
       new Promise<void>((resolve, reject) => {
         dialer.once('secureConnect', resolve);

@@ -51,4 +51,10 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: { toClient: (t) => t.replace(JID, '<jid>$1/conformance-\uE000x</jid>') },
   },
+  {
+    scenario: "a peer authenticated by EXTERNAL without an authorization identity sends as its certificate's domain",
+    change: "the message the peer sent over its EXTERNAL-authenticated connection never reaches the recipient (as if the target did not take the peer for its certificate's domain)",
+    expect: 'failed',
+    mutation: dropStanza('s2s-external-1'),
+  },
 ];

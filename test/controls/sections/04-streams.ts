@@ -1,7 +1,7 @@
 // Controls for the scenarios of section 4 (XML streams).
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-import { ALL_FEATURES, answerInstead, answerStanzaInstead, ERR, FEATURES, header, HEADER, inHeader, refuseEarlyMessage, rewrite, STREAMS_NS } from '../mutations.ts';
+import { ALL_FEATURES, answerInstead, answerStanzaInstead, ERR, FEATURES, header, HEADER, inHeader, moveOntoPeerConnection, refuseEarlyMessage, rewrite, STREAMS_NS } from '../mutations.ts';
 
 /** rewrite the start tag of the stanza <name id='id'> on its way to the suite */
 const inStartTag = (name: string, id: string, fn: (tag: string) => string): Mutation => ({
@@ -427,5 +427,11 @@ export const controls: Control[] = [
     mutation: {
       toClient: (t, c) => (c.authenticated ? t : t.replace('</stream:features>', "<session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></stream:features>")),
     },
+  },
+  {
+    scenario: 'after the peer authenticated its connection by SASL EXTERNAL, the target still secures its own before sending',
+    change: "the target's message to the peer travels over the peer's own connection, which SASL EXTERNAL authenticated",
+    expect: 'failed',
+    mutation: moveOntoPeerConnection,
   },
 ];

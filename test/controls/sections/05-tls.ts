@@ -2,7 +2,7 @@
 // it sees the plaintext before and after <proceed/>; `afterProceed: 'swallow'` plays a target
 // that neither completes nor fails the handshake and never closes.
 import type { Control } from '../controls.ts';
-import { afterTls, FEATURES, rewrite, TLS_NS } from '../mutations.ts';
+import { afterTls, afterTlsFromSuite, AUTH, FEATURES, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
 
 const PROCEED = /<proceed\b[^>]*\/>/;
 
@@ -117,5 +117,20 @@ export const controls: Control[] = [
         return first ? t.replace(/(<stream:stream\b[^>]*\bid=')[^']*'/, `$1${first}'`) : t;
       },
     },
+  },
+  {
+    scenario: 'the target completes TLS before SASL on its own connection to the peer',
+    change: "an <auth mechanism='EXTERNAL'/> sent in the target's place right before its <starttls/> on its connection to the peer, and the listener's refusal of it kept from the target",
+    expect: 'failed',
+    mutation: {
+      toClient: (t, c) => (c.kind === 'listener' && !afterTlsFromSuite(c) ? t.replace(/<starttls\b[^>]*\/>/, (s) => `<auth xmlns='${SASL_NS}' mechanism='EXTERNAL'>=</auth>${s}`) : t),
+      toTarget: (t, c) => (c.kind === 'listener' ? t.replace(/<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[\s\S]*?<\/failure>/, '') : t),
+    },
+  },
+  {
+    scenario: 'the target goes on with SASL after TLS on its own connection to the peer',
+    change: "the <auth/> the target sends after TLS on its connection to the peer never reaches the peer's listener",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(AUTH, '') : t) },
   },
 ];

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-import { afterTls, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
+import { afterTls, AUTH, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
 import { parseDigestChallenge } from '../../../support/peer/sasl.ts';
 import { TARGETS_DIR } from '../../../targets/target.ts';
 
@@ -273,5 +273,23 @@ export const controls: Control[] = [
     change: "DIGEST-MD5 offered and played in the target's place; the features of the stream after <success/> offer <mechanisms/> again",
     expect: 'failed',
     mutation: digestInProsodysPlace({ featuresAfterSuccess: (t) => t.replace(/(<stream:features\b[^>]*>)/, `$1${OFFER_PLAIN}`) }),
+  },
+  {
+    scenario: 'the authorization identity the target provides to a peer server is a domain',
+    change: "the target's <auth mechanism='EXTERNAL'/> on its connection to the peer carries the authorization identity 'someone@target.test' (base64), a JID of a client's form",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(AUTH, `<auth xmlns='${SASL_NS}' mechanism='EXTERNAL'>${b64('someone@target.test')}</auth>`) : t) },
+  },
+  {
+    scenario: 'the target offers SASL EXTERNAL to a peer server that presented a valid certificate',
+    change: "EXTERNAL removed from the mechanisms the target offers the peer after TLS (the proxy presents the peer's certificate to the target)",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<mechanism>EXTERNAL<\/mechanism>/, '<mechanism>X-NONE</mechanism>') : t) },
+  },
+  {
+    scenario: "after SASL EXTERNAL the target's new stream offers the peer neither STARTTLS nor SASL",
+    change: 'EXTERNAL offered again in the features of the s2s stream restarted after <success/>',
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' && c.authenticated && !/<success\b/.test(t) ? t.replace('</stream:features>', `<mechanisms xmlns='${SASL_NS}'><mechanism>EXTERNAL</mechanism></mechanisms></stream:features>`) : t) },
   },
 ];

@@ -4,7 +4,7 @@
 // always target -> suite, toTarget suite -> target, whichever side opened the connection.
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-import { ERR, FIRST_HEADER, headerOn, SASL_NS, STANZAS_NS } from '../mutations.ts';
+import { ERR, FIRST_HEADER, headerOn, moveOntoPeerConnection, s2sConns, SASL_NS, STANZAS_NS } from '../mutations.ts';
 
 /** Repair: the target's condition renamed to the one the draft defines, on connections of one kind. */
 const rename = (from: string, to: string, kind: Conn['kind'] = 's2s'): Mutation => ({
@@ -40,10 +40,6 @@ const refuse = (trigger: RegExp, condition: string, kind: Conn['kind'] = 's2s'):
   };
 };
 
-function s2sConns(all: Conn[], kind: Conn['kind']): Conn[] {
-  return all.filter((c) => c.kind === kind);
-}
-
 /** Repair: right after the target sends what matches `re` on an s2s connection, the stream and the connection are ended. */
 const endAfter = (re: RegExp): Mutation => ({
   toClient: (t, c) => {
@@ -67,16 +63,6 @@ const deliverAnyway = (id: string): Mutation => ({
     return t;
   },
 });
-
-const moveOntoPeerConnection: Mutation = {
-  toClient: (t, c, proxy) => {
-    if (c.kind !== 'listener') return t;
-    const m = /<message\b[^>]*id='out\d+'[\s\S]*?<\/message>/.exec(t);
-    if (!m) return t;
-    s2sConns(proxy.conns, 's2s')[0]?.toClient(m[0]);
-    return t.replace(m[0], '');
-  },
-};
 
 export const controls: Control[] = [
   {
@@ -407,5 +393,20 @@ export const controls: Control[] = [
     change: 'repair: the verification request under the wrong namespace is answered with <invalid-namespace/>',
     expect: 'passed',
     mutation: refuse(/<db:verify\b/, 'invalid-namespace'),
+  },
+  {
+    scenario: 'the target uses no dialback on a connection SASL authenticated',
+    change: "a <db:result/> sent in the target's place on its stream restarted after the listener's SASL <success/>",
+    expect: 'failed',
+    mutation: (() => {
+      const succeeded = new WeakSet<Conn>();
+      return {
+        toTarget: (t: string, c: Conn) => {
+          if (c.kind === 'listener' && /<success\b/.test(t)) succeeded.add(c);
+          return t;
+        },
+        toClient: (t: string, c: Conn) => (c.kind === 'listener' && succeeded.has(c) ? t.replace(FIRST_HEADER, (h) => `${h}<db:result xmlns:db='jabber:server:dialback' from='target.test' to='peer.test'>${'ab'.repeat(16)}</db:result>`) : t),
+      };
+    })(),
   },
 ];

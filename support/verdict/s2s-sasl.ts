@@ -1,0 +1,145 @@
+// Judges of SASL between servers (RFC 3920 5.1, 6.1, 6.2, 8.1) with the target as initiating
+// server: its own connection to the peer's listener, which presents a certificate from the CA
+// the target trusts and offers SASL EXTERNAL (support/peer/server.ts, policy.external). And the
+// target as receiving entity of a peer that presents such a certificate.
+import type { XmppWorld } from '../world.ts';
+import { isStanza, NS, type XmlElement } from '../wire/element.ts';
+import { dialbackBound, isDb, type LedgerEntry, type S2sAuth } from '../peer/server.ts';
+import { notApplicable } from '../hooks.ts';
+import { Undecided } from '../errors.ts';
+import { violated } from './judge.ts';
+
+/** Why a scenario that needs a certificate the target trusts cannot run, or undefined. */
+export function pkiMissing(world: XmppWorld): string | undefined {
+  if (!world.cfg.peer.starttls) return 'the peer uses no TLS on server-to-server streams (peer.starttls is false in the config), so it has no certificate to present';
+  if (!world.cfg.peer.pki) return 'the config names no CA the target trusts for server-to-server certificates (peer.pki), so the peer cannot present a certificate the target can validate';
+  return undefined;
+}
+
+/** What the target did on its first connection to the listener, once it is settled. */
+interface OwnConnection {
+  entry: LedgerEntry;
+  auth?: S2sAuth;
+  /** the index in entry.received of the target's first <db:result/>, -1 without one */
+  dialback: number;
+  /** the index of the target's <starttls/>, -1 without one */
+  starttls: number;
+}
+
+/**
+ * Wait, bounded, until the target's first connection to the listener shows how it authenticates:
+ * an <auth/>, a <db:result/>, or the connection's end. Fails when the target opens none.
+ */
+async function ownConnection(world: XmppWorld): Promise<OwnConnection> {
+  const l = await world.startListener();
+  const ms = dialbackBound(world.cfg);
+  const first = () => world.ledger.entries.find((e) => e.initiator === 'target');
+  // no connection at all is not this judge's to charge: delivery to a remote domain is section 10's
+  if (!(await world.ledger.until(first, ms))) {
+    throw new Undecided(`the target opened no connection to the peer's listener ${world.cfg.peer.listen.host}:${world.cfg.peer.listen.port} within ${ms} ms of the client's message, so the negotiation on it could not be observed`);
+  }
+  const authOf = (e: LedgerEntry) => l.auths.find((a) => a.label === e.label && a.outcome !== 'challenged');
+  const settled = (e: LedgerEntry) => authOf(e) || e.received.some((x) => isDb(x, 'result')) || e.stream.isEnded || e.stream.transport.isEnded;
+  await world.ledger.until(() => {
+    const e = first();
+    return e && settled(e) ? e : undefined;
+  }, ms);
+  const entry = first()!;
+  return { entry, auth: authOf(entry), dialback: entry.received.findIndex((x) => isDb(x, 'result')), starttls: entry.received.findIndex((x) => x.is('starttls', NS.tls)) };
+}
+
+const sent = (c: OwnConnection) => c.entry.received.map((e) => `<${e.name}>`).join(' ') || 'nothing';
+
+/** 5.1 rule 12: "If the TLS negotiation is successful, the initiating entity MUST continue with SASL negotiation." */
+export async function saslAfterTls(world: XmppWorld): Promise<'skipped' | undefined> {
+  const c = await ownConnection(world);
+  const s = c.entry.stream;
+  const accepted = ['<auth/> (SASL) on the stream the target restarted after TLS, with the EXTERNAL the peer offered there'];
+  if (!s.tls) return notApplicable(world, `the target did not negotiate TLS on ${c.entry.label} (it sent ${sent(c)}), so no TLS negotiation succeeded for SASL to follow (core-5.1-2 decides whether it should have)`);
+  if (c.auth) {
+    world.outcome(`the target went on with SASL after TLS on ${c.entry.label}: <auth mechanism='${c.auth.mechanism}'/>, answered ${c.auth.outcome}`);
+    return undefined;
+  }
+  if (c.dialback >= 0) {
+    return notApplicable(
+      world,
+      `the target went on with dialback (<db:result/>) after TLS on ${c.entry.label} although the peer offered SASL EXTERNAL there: it negotiates no SASL between servers, and section 8 provides dialback for servers that do not. Read as binding every initiating entity, rule 12 would fail it`,
+    );
+  }
+  return violated({ summary: `after TLS succeeded on ${c.entry.label} the target went on with neither SASL nor dialback within ${dialbackBound(world.cfg)} ms (RFC 3920 5.1 rule 12)`, accepted, actual: `the target sent ${sent(c)}${s.isEnded || s.transport.isEnded ? ', then the connection ended' : ''}`, where: s.where() });
+}
+
+/** 5.1 rule 7: "If the initiating entity chooses to use TLS, TLS negotiation MUST be completed before proceeding to SASL negotiation". */
+export async function tlsBeforeSasl(world: XmppWorld): Promise<'skipped' | undefined> {
+  const c = await ownConnection(world);
+  const s = c.entry.stream;
+  const accepted = ['<starttls/>, the TLS handshake, then <auth/> on the new stream', 'no <starttls/> at all (the target did not choose TLS: not applicable)'];
+  const auth = world.listener!.auths.find((a) => a.label === c.entry.label);
+  if (!auth) return notApplicable(world, `the target started no SASL negotiation on ${c.entry.label} (it sent ${sent(c)}), so there is no order of TLS and SASL to judge`);
+  if (!auth.secured && c.starttls >= 0) {
+    return violated({ summary: `the target started SASL (<auth mechanism='${auth.mechanism}'/>) on ${c.entry.label} before completing the TLS it chose (RFC 3920 5.1 rule 7)`, accepted, actual: `the target sent, in order: ${sent(c)}`, where: s.where() });
+  }
+  if (!auth.secured) return notApplicable(world, `the target did not choose TLS on ${c.entry.label}: it sent <auth/> with no <starttls/> (core-5.1-2 decides whether it should have used TLS)`);
+  world.outcome(`offered STARTTLS and EXTERNAL together, the target negotiated TLS on ${c.entry.label} first (${s.tls!.protocol}) and sent <auth mechanism='${auth.mechanism}'/> on the new stream`);
+  return undefined;
+}
+
+/** 6.1 rule 7: "If provided, the value of the authorization identity MUST be of the form <domain> ... for servers". */
+export async function authzidIsDomain(world: XmppWorld): Promise<'skipped' | undefined> {
+  const c = await ownConnection(world);
+  if (!c.auth) return notApplicable(world, `the target started no SASL negotiation on ${c.entry.label} (it sent ${sent(c)}), so it provided no authorization identity`);
+  const a = c.auth;
+  const data = a.response ?? a.initial;
+  const accepted = ['no authorization identity (no initial response, or "=")', 'an authorization identity of the form <domain>: no node and no resource'];
+  if (a.authzid === undefined) {
+    return violated({ summary: `the target's SASL data on ${c.entry.label} is not base64 (RFC 3920 6.1 rule 5), so no authorization identity can be read from it`, accepted, actual: `<auth mechanism='${a.mechanism}'>${data}</auth>`, where: c.entry.stream.where() });
+  }
+  if (a.authzid === '') {
+    world.outcome(`the target provided no authorization identity (${data === undefined ? 'no initial response' : `"${data}"`})`);
+    return undefined;
+  }
+  if (/[@/]/.test(a.authzid) || !/^[^\s.][^\s]*$/.test(a.authzid)) {
+    return violated({ summary: `the authorization identity the target provided on ${c.entry.label} is '${a.authzid}', not of the form <domain> (RFC 3920 6.1 rule 7)`, accepted, actual: `<auth mechanism='${a.mechanism}'>${data}</auth> = '${a.authzid}'`, where: c.entry.stream.where() });
+  }
+  world.outcome(`the target provided the authorization identity '${a.authzid}' (base64 ${data}), a domain${a.authzid === a.from ? ', its own sending domain' : ''}`);
+  return undefined;
+}
+
+/** 8.1: "If SASL is used for server-to-server authentication, dialback SHOULD NOT be used since it is unnecessary." */
+export async function noDialbackAfterSasl(world: XmppWorld, stanzaId: string): Promise<'skipped' | undefined> {
+  const c = await ownConnection(world);
+  if (c.auth?.outcome !== 'success') return notApplicable(world, `SASL did not authenticate ${c.entry.label} (${c.auth ? `the listener answered ${c.auth.outcome}` : `the target sent ${sent(c)}`}), so there is no SASL-authenticated stream on which dialback would be unnecessary`);
+  // the stanza the scenario sent is what the target was connecting for: its arrival ends the wait
+  const ms = dialbackBound(world.cfg);
+  const arrived = (x: XmlElement) => isStanza(x) && x.attr('id') === stanzaId;
+  const dialbackAfter = () => world.ledger.entries.filter((e) => e.initiator === 'target').flatMap((e) => e.received.filter((x) => isDb(x, 'result')).map((x) => ({ e, x })));
+  await world.ledger.until(() => (world.ledger.entries.some((e) => e.received.some(arrived)) || dialbackAfter().length ? true : undefined), ms);
+  const db = dialbackAfter();
+  if (db.length) {
+    return violated({ summary: `after SASL EXTERNAL succeeded on ${c.entry.label}, the target still used dialback (RFC 3920 8.1: it SHOULD NOT, since it is unnecessary)`, accepted: ['the stanza over the SASL-authenticated stream, with no <db:result/> on any connection the target opened'], actual: db.map(({ e, x }) => `${x} on ${e.label}`).join('; '), where: db[0]!.e.stream.where() });
+  }
+  const hit = world.ledger.entries.find((e) => e.received.some(arrived));
+  if (!hit) return violated({ summary: `the stanza '${stanzaId}' did not reach the peer within ${ms} ms after SASL succeeded on ${c.entry.label}`, accepted: [`the stanza '${stanzaId}' over the SASL-authenticated stream, with no dialback`], actual: world.ledger.describe(), where: c.entry.stream.where() });
+  world.outcome(`SASL EXTERNAL authenticated ${c.entry.label}; the stanza '${stanzaId}' arrived over ${hit.label} and the target sent no <db:result/> on any of its connections (proof: the stanza's arrival)`);
+  return undefined;
+}
+
+/** 6.2 step 2: "If the initiating entity presents a valid certificate during prior TLS negotiation, the receiving entity SHOULD offer the SASL EXTERNAL mechanism". */
+export function offersExternal(world: XmppWorld): 'skipped' | undefined {
+  const s = world.peerStream();
+  if (!s.tls) return notApplicable(world, `the target offered the peer no STARTTLS, so the peer presented no certificate`);
+  const f = world.state.s2sFeatures;
+  const offered = f?.child('mechanisms', NS.sasl);
+  if (!offered) {
+    return notApplicable(
+      world,
+      `the target offers no SASL mechanism at all to a peer server after TLS (features: ${f ? f.toString().slice(0, 300) : 'none'}): it negotiates no SASL between servers, and section 8 provides dialback for servers that do not. Read as binding every receiving server, the SHOULD would be unmet`,
+    );
+  }
+  const mechs = offered.elements().map((m) => m.text().trim());
+  if (!mechs.includes('EXTERNAL')) {
+    return violated({ summary: `the peer presented a certificate for ${world.cfg.peer.domain} from a CA the target trusts, and the target offered SASL mechanisms after TLS but not EXTERNAL (RFC 3920 6.2 step 2: it SHOULD)`, accepted: ['<mechanism>EXTERNAL</mechanism> among the mechanisms after TLS', 'no SASL mechanism at all (a server that negotiates no SASL between servers: not applicable)'], actual: f ? f.toString() : 'no stream features', where: s.where() });
+  }
+  world.outcome(`after TLS with the peer's certificate for ${world.cfg.peer.domain}, the target offered ${mechs.join(', ')}`);
+  return undefined;
+}
