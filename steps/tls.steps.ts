@@ -9,7 +9,7 @@ import { sendStarttls, handshake, TLS_FATAL_ALERT } from '../support/peer/startt
 import {
   starttlsOffered, starttlsRequired, starttlsNotOfferedAgain, proceedOrFailure, proceeds, noWhitespaceDuringTls,
   handshakeCompletes, noPlaintextAfterProceed, noXmlBeforeHandshakeEnd, newHeaderAndFeatures, differentStreamId,
-  failureThenClose, closesWithoutTls, securedOwnConnection,
+  failureThenClose, closesWithoutTls, securedOwnConnection, handshakeRightAfterProceed,
 } from '../support/verdict/tls.ts';
 
 Then('the stream features offer STARTTLS', function (this: XmppWorld) { starttlsOffered(this); });
@@ -95,3 +95,5 @@ Then('a <failure\\/> to STARTTLS is followed by <\\/stream:stream> and the TCP c
 Then('the server closes the TCP connection without completing TLS', function (this: XmppWorld) { return closesWithoutTls(this); });
 
 Then('the target secured its own connection to the peer with TLS before dialback', function (this: XmppWorld) { return securedOwnConnection(this); });
+
+Then("the target starts the TLS handshake right after the peer's <proceed\\/>", function (this: XmppWorld) { return handshakeRightAfterProceed(this); });

@@ -104,3 +104,17 @@ Feature: 5.1 Overview
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
       Then the target goes on with SASL after TLS on its own connection
+
+  Rule: 5.1 rule 6: the initiating server starts TLS right after <proceed/>
+
+    @req:core-5.1-9 @MUST @s2s
+    Scenario: the target starts the TLS handshake right after the peer's <proceed/>
+      "The initiating entity MUST consider the TLS negotiation to have begun immediately after
+      receiving the closing '>' character of the `<proceed/>` element from the receiving entity."
+      The target is the initiating entity on the connection it opens to the peer's listener,
+      which answers its `<starttls/>` with `<proceed/>` and is then the TLS server: the
+      handshake completes only if the target's first bytes after that '>' begin it.
+      Given the peer's listener serves its domains
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target starts the TLS handshake right after the peer's <proceed/>

@@ -42,6 +42,18 @@ export class Ledger {
     return v;
   }
 
+  /**
+   * Wait, bounded, until the stanza `id` has arrived on any connection, or every connection the
+   * target opened has ended. A scenario that judges an earlier moment of the target's connection
+   * (its TLS, its SASL) lets the target finish delivering what it connected for, so that the
+   * next scenario finds it settled: ejabberd, cut off between <success/> and its first stanza,
+   * bounces the next stanza for that domain instead of connecting again.
+   */
+  async settle(id: string, ms: number): Promise<void> {
+    const mine = () => this.entries.filter((e) => e.initiator === 'target');
+    await this.until(() => (this.entries.some((e) => e.received.some((x) => isStanza(x) && x.attr('id') === id)) || (mine().length > 0 && mine().every((e) => e.stream.isEnded || e.stream.transport.isEnded)) ? true : undefined), ms);
+  }
+
   enter(stream: XmppStream, initiator: Initiator): LedgerEntry {
     const entry: LedgerEntry = { label: stream.label, initiator, received: [], stream };
     stream.observers.push((ev) => {

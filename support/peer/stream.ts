@@ -115,6 +115,8 @@ export class XmppStream {
   private sawFin = false;
   header: XmlElement | undefined;
   tls: TlsInfo | undefined;
+  /** why the TLS handshake on a connection the target opened failed, if it did (acceptTls) */
+  tlsFailure: string | undefined;
   /** the stream id the peer's listener gave this connection in its response header */
   idGiven: string | undefined;
   /** called with every event as it arrives (the s2s ledger and the dialback responder listen here) */
@@ -407,7 +409,8 @@ export class XmppStream {
       const theirs = o.ca ? `; the target's certificate: ${this.tls.authorized ? 'valid' : `not valid (${this.tls.authorizationError})`}${this.tls.names ? `, for ${this.tls.names.join(', ')}` : ''}` : '';
       this.transcript.note(`TLS established: ${this.tls.protocol} ${this.tls.cipher}${theirs}`);
     } catch (e) {
-      this.transcript.note(`the TLS handshake with the target failed: ${(e as Error).message}`);
+      this.tlsFailure = (e as Error).message;
+      this.transcript.note(`the TLS handshake with the target failed: ${this.tlsFailure}`);
       this.destroy();
     }
   }

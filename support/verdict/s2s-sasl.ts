@@ -45,6 +45,7 @@ async function ownConnection(world: XmppWorld): Promise<OwnConnection> {
     return e && settled(e) ? e : undefined;
   }, ms);
   const entry = first()!;
+  await world.ledger.settle(world.need('messageId'), ms);
   return { entry, auth: authOf(entry), dialback: entry.received.findIndex((x) => isDb(x, 'result')), starttls: entry.received.findIndex((x) => x.is('starttls', NS.tls)) };
 }
 

@@ -7,6 +7,7 @@ import { ExpectationFailed } from '../errors.ts';
 import { describe as describeEvent } from '../peer/stream.ts';
 import { awaitStarttlsAnswer, receivedSince, plaintextAfterProceed, whitespaceBetweenElements, awaitTcpEnd } from '../peer/starttls.ts';
 import { violated } from './judge.ts';
+import { dialbackBound } from '../peer/server.ts';
 
 /** The client's stream features; a target that sent none fails the step that reads them. */
 function features(world: XmppWorld, accepted: string[]): XmlElement {
@@ -194,5 +195,30 @@ export function securedOwnConnection(world: XmppWorld): 'skipped' | undefined {
   const firstDialback = received.findIndex((e) => e.ns === NS.dialback);
   if (firstDialback >= 0 && firstDialback < secondHeader) violated({ summary: 'the target sent dialback on its connection to the peer before TLS was negotiated', accepted, actual: `the target sent, in order: ${sent}`, where: s.where() });
   world.outcome(`TLS on the target's own connection to the peer (${s.label}: ${s.tls!.protocol} ${s.tls!.cipher}), dialback after it`);
+  return undefined;
+}
+
+/**
+ * RFC 3920 5.1 rule 6: "The initiating entity MUST consider the TLS negotiation to have begun
+ * immediately after receiving the closing '>' character of the <proceed/> element". The target
+ * as initiating server, on the connection it opened to the peer: its first bytes after the
+ * listener's <proceed/> must begin the TLS handshake, which the listener (a TLS server) then
+ * completes; a plaintext byte in between breaks the handshake. Waits, bounded, for the handshake.
+ */
+export async function handshakeRightAfterProceed(world: XmppWorld): Promise<'skipped' | undefined> {
+  if (!world.cfg.peer.starttls) return notApplicable(world, "the peer offered no STARTTLS on the target's connections (peer.starttls is false in the config)");
+  const l = await world.startListener();
+  await l.awaitConnections(1);
+  const s = l.accepted[0]!;
+  const ms = dialbackBound(world.cfg);
+  const askedTls = () => s.received.some((r) => r.element.is('starttls', NS.tls));
+  await world.ledger.until(() => (s.tls || s.tlsFailure || s.isEnded || s.transport.isEnded || s.received.some((r) => r.element.ns === NS.dialback) ? true : undefined), ms);
+  await world.ledger.settle(world.need('messageId'), ms);
+  const sent = s.received.map((r) => `<${r.element.name}>`).join(' ') || 'nothing';
+  if (!askedTls()) return notApplicable(world, `the target did not ask for TLS on ${s.label} (it sent ${sent}), so no <proceed/> was sent to it (core-5.1-2 decides whether it should have)`);
+  const accepted = ["the TLS handshake from the first byte after the listener's <proceed/>, completing"];
+  if (s.tlsFailure) violated({ summary: `the target's bytes after the listener's <proceed/> on ${s.label} did not begin a TLS handshake the listener could complete (RFC 3920 5.1 rule 6)`, accepted, actual: `the handshake failed: ${s.tlsFailure}`, where: s.where() });
+  if (!s.tls) violated({ summary: `after the listener's <proceed/> on ${s.label} the target did not complete a TLS handshake within ${ms} ms`, accepted, actual: `the target sent ${sent}${s.isEnded || s.transport.isEnded ? ', then the connection ended' : ''}`, where: s.where() });
+  world.outcome(`the target's first bytes after <proceed/> on ${s.label} began the TLS handshake, which completed (${s.tls.protocol} ${s.tls.cipher})`);
   return undefined;
 }

@@ -46,6 +46,8 @@ export interface Mutation {
    * neither completes nor fails the handshake, and never closes)
    */
   afterProceed?: 'swallow';
+  /** reversed proxies: bytes sent in plaintext to the suite's listener right after its <proceed/>, before the TLS handshake (a target that does not start TLS at once) */
+  plaintextAfterProceed?: string;
 }
 
 export interface ProxyOptions {
@@ -143,6 +145,7 @@ export class Proxy {
       // reversed (the target's connection to the peer's listener): the suite's listener is the TLS server
       if (this.o.reversed && PROCEED.test(text) && !upgrading) {
         upgrading = true;
+        if (m.plaintextAfterProceed) client.write(m.plaintextAfterProceed);
         void this.upgrade(client, target, true).then(([c, t]) => {
           client = c;
           target = t;

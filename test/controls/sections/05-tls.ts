@@ -133,4 +133,10 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(AUTH, '') : t) },
   },
+  {
+    scenario: "the target starts the TLS handshake right after the peer's <proceed/>",
+    change: "a line feed sent in plaintext in the target's place right after the listener's <proceed/>, before the target's TLS handshake",
+    expect: 'failed',
+    mutation: { plaintextAfterProceed: '\n' },
+  },
 ];
