@@ -14,7 +14,7 @@ import {
   stillAuthenticates, closesWithinAttempts, saslSucceeds, mechanismDataVerified, saslFailsWith,
   answersSaslRequestWithFailure, noWhitespaceDuringSasl, serverDataBase64, eachMechanismSucceeds, notAuthenticated,
 } from '../support/verdict/sasl.ts';
-import { authzidIsDomain, noDialbackAfterSasl, offersExternal, pkiMissing, saslAfterTls, tlsBeforeSasl } from '../support/verdict/s2s-sasl.ts';
+import { authzidIsDomain, newStreamAfterSuccess, noDialbackAfterSasl, offersExternal, pkiMissing, saslAfterTls, tlsBeforeSasl } from '../support/verdict/s2s-sasl.ts';
 import { authenticateExternal, openS2s } from '../support/peer/server.ts';
 import { NS } from '../support/wire/element.ts';
 import { peerCredentials } from '../support/peer/pki.ts';
@@ -221,3 +221,5 @@ Then('the authorization identity the target provides is absent or a domain', fun
 Then('the message reaches the peer over the SASL-authenticated stream without dialback', function (this: XmppWorld) { return noDialbackAfterSasl(this, this.need('messageId')); });
 
 Then('the target offers SASL EXTERNAL to the peer', function (this: XmppWorld) { return offersExternal(this); });
+
+Then("the target opens a new stream after the peer's <success\\/> on its own connection", function (this: XmppWorld) { return newStreamAfterSuccess(this); });

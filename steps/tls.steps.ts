@@ -9,7 +9,7 @@ import { sendStarttls, handshake, TLS_FATAL_ALERT } from '../support/peer/startt
 import {
   starttlsOffered, starttlsRequired, starttlsNotOfferedAgain, proceedOrFailure, proceeds, noWhitespaceDuringTls,
   handshakeCompletes, noPlaintextAfterProceed, noXmlBeforeHandshakeEnd, newHeaderAndFeatures, differentStreamId,
-  failureThenClose, closesWithoutTls, securedOwnConnection, handshakeRightAfterProceed,
+  failureThenClose, closesWithoutTls, securedOwnConnection, handshakeRightAfterProceed, starttlsNotOfferedAgainToPeer,
 } from '../support/verdict/tls.ts';
 
 Then('the stream features offer STARTTLS', function (this: XmppWorld) { starttlsOffered(this); });
@@ -17,6 +17,8 @@ Then('the stream features offer STARTTLS', function (this: XmppWorld) { starttls
 Then('the STARTTLS feature carries <required\\/>', function (this: XmppWorld) { starttlsRequired(this); });
 
 Then('the stream features do not offer STARTTLS', function (this: XmppWorld) { starttlsNotOfferedAgain(this); });
+
+Then("the target's stream features after TLS do not offer the peer STARTTLS", function (this: XmppWorld) { return starttlsNotOfferedAgainToPeer(this); });
 
 /** Where the target offers no STARTTLS, 5.1 rule 3 decides that; the scenarios that use STARTTLS do not apply. */
 function notOffered(world: XmppWorld): string | undefined {

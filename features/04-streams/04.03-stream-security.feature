@@ -92,3 +92,22 @@ Feature: 4.3 Stream Security
       And the client sends a message to "someone@{peer-domain}"
       Then the peer receives the message over the target's own connection
       And the target sent no stanza over a connection the peer opened
+
+    @req:core-4.3-2 @MUST @s2s @changed-in-23
+    Scenario: after the target authenticated its own connection by SASL EXTERNAL, the peer's connection is not trusted without its own
+      The same sentence, the other way: the target's own connection to the peer is secured by
+      TLS and authenticated by EXTERNAL first (it carries a client's message); then the peer
+      opens a connection, secures it with TLS, and sends a message to a local client before
+      authenticating. SASL in one direction does not secure the other: the message is not
+      delivered, proved by a round-trip on the recipient's stream.
+      Given a recipient bound to the target
+      And the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the peer receives the message over the target's own connection
+      When the peer opens a stream to the target's s2s port
+      And the peer sends over its connection, before it is validated:
+        """
+        <message from='someone@{peer-domain}/x' to='{recipient}' id='s2s-unauthenticated-1' type='chat'><body>over a connection nobody authenticated</body></message>
+        """
+      Then the message "s2s-unauthenticated-1" never reaches the recipient

@@ -65,6 +65,14 @@ Feature: 5.1 Overview
       Then the server answers with a new stream header and stream features
       And the stream features do not offer STARTTLS
 
+    @req:core-5.1-15 @MUST_NOT @s2s
+    Scenario: STARTTLS is not offered again to a peer server after TLS
+      The same sentence between servers: the peer secures its connection to the target's s2s
+      port with STARTTLS and opens the new stream; the features of that stream must not offer
+      STARTTLS again. Not applicable where the target offers the peer no STARTTLS.
+      When the peer opens a stream to the target's s2s port
+      Then the target's stream features after TLS do not offer the peer STARTTLS
+
   Rule: 5.1 rule 13: a failed TLS negotiation ends the stream and the connection
 
     @req:core-5.1-17 @MUST @c2s

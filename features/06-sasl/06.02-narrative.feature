@@ -233,3 +233,15 @@ Feature: 6.2 Narrative
       When the peer opens a stream to the target's s2s port and presents its certificate on TLS
       And the peer authenticates with SASL EXTERNAL without an authorization identity
       Then the target's stream features after SASL offer the peer neither STARTTLS nor SASL
+
+    @req:core-6.2-10 @MUST @s2s
+    Scenario: after the peer's <success/> the target opens a new stream on its own connection
+      "Upon receiving the `<success/>` element, the initiating entity MUST initiate a new stream
+      by sending an opening XML stream header to the receiving entity". The target is the
+      initiating entity on its own connection to the peer's listener, which grants it SASL
+      EXTERNAL: its first data after `<success/>` must be a new stream header. Not applicable
+      where the target negotiates no SASL there.
+      Given the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target opens a new stream after the peer's <success/> on its own connection

@@ -188,6 +188,8 @@ export interface S2sAuth {
   from: string;
   /** how the listener answered: 'success', or the failure condition */
   outcome: string;
+  /** on success: how many headers and elements the stream had received by then (stream.received), so the next one is the target's first after <success/> */
+  receivedBefore?: number;
 }
 
 /** Whether a certificate's DNS names cover `domain` (one wildcard label allowed, as RFC 2818 checks). */
@@ -364,6 +366,7 @@ export class PeerListener {
     if (decoded !== '' && decoded !== auth.from) return fail('invalid-authzid');
     if (!stream.tls?.authorized || !certificateNames(stream.tls.names, auth.from)) return fail('not-authorized');
     auth.outcome = 'success';
+    auth.receivedBefore = stream.received.length;
     this.authenticated.add(stream);
     stream.sendRaw(`<success xmlns='${NS.sasl}'/>`);
     // RFC 3920 6.2 step 7: the target opens a new stream over the same connection

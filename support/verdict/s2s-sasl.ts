@@ -144,3 +144,21 @@ export function offersExternal(world: XmppWorld): 'skipped' | undefined {
   world.outcome(`after TLS with the peer's certificate for ${world.cfg.peer.domain}, the target offered ${mechs.join(', ')}`);
   return undefined;
 }
+
+/**
+ * 6.2 step 7: "Upon receiving the <success/> element, the initiating entity MUST initiate a new
+ * stream by sending an opening XML stream header to the receiving entity". The target as
+ * initiating server: its first data after the listener's <success/> on its own connection.
+ */
+export async function newStreamAfterSuccess(world: XmppWorld): Promise<'skipped' | undefined> {
+  const c = await ownConnection(world);
+  const a = c.auth;
+  if (a?.outcome !== 'success') return notApplicable(world, `SASL did not succeed on ${c.entry.label} (${a ? `the listener answered ${a.outcome}` : `the target sent ${sent(c)}`}), so no <success/> was sent to the target`);
+  const s = c.entry.stream;
+  const next = s.received[a.receivedBefore!];
+  const accepted = ["an opening stream header (<stream:stream>) as the target's first data after <success/> (a closing </stream:stream> first is not needed)"];
+  if (!next) violated({ summary: `after the listener's <success/> on ${c.entry.label} the target sent no new stream header (RFC 3920 6.2 step 7)`, accepted, actual: `nothing more${s.isEnded || s.transport.isEnded ? '; the connection ended' : ''}`, where: s.where() });
+  if (next.kind !== 'header' || !next.element.is('stream', NS.stream)) violated({ summary: `after the listener's <success/> on ${c.entry.label} the target sent <${next.element.name}> instead of a new stream header (RFC 3920 6.2 step 7)`, accepted, actual: next.element.toString().slice(0, 300), where: s.where() });
+  world.outcome(`after <success/> on ${c.entry.label} the target opened a new stream: ${next.element.toString().replace(/>[\s\S]*$/, '>')}`);
+  return undefined;
+}

@@ -39,9 +39,23 @@ export function starttlsRequired(world: XmppWorld): void {
 /** The stream restarted after TLS does not offer STARTTLS again. */
 export function starttlsNotOfferedAgain(world: XmppWorld): void {
   const accepted = ['stream features without <starttls/> on the stream restarted after TLS'];
-  const st = features(world, accepted).child('starttls', NS.tls);
-  if (st) violated({ summary: 'STARTTLS is offered again on the stream that was restarted after TLS', accepted, actual: `${features(world, accepted)}`, where: where(world) });
-  world.outcome(`features after the restart: ${features(world, accepted).elements().map((e) => `<${e.local}>`).join(' ') || '(empty)'}; no <starttls/>`);
+  noStarttlsIn(world, features(world, accepted), where(world), accepted);
+}
+
+function noStarttlsIn(world: XmppWorld, f: XmlElement, at: string, accepted: string[]): void {
+  if (f.child('starttls', NS.tls)) violated({ summary: 'STARTTLS is offered again on the stream that was restarted after TLS (RFC 3920 5.1 rule 11)', accepted, actual: `${f}`, where: at });
+  world.outcome(`features after the restart: ${f.elements().map((e) => `<${e.local}>`).join(' ') || '(empty)'}; no <starttls/>`);
+}
+
+/** The same rule between servers: the features of the peer's s2s stream restarted after TLS. */
+export function starttlsNotOfferedAgainToPeer(world: XmppWorld): 'skipped' | undefined {
+  const s = world.peerStream();
+  if (!s.tls) return notApplicable(world, 'the target offered the peer no STARTTLS (or the peer uses none: peer.starttls), so no stream was restarted after TLS');
+  const accepted = ["stream features without <starttls/> on the peer's stream restarted after TLS"];
+  const f = world.state.s2sFeatures;
+  if (!f) violated({ summary: 'the target sent no stream features on the stream restarted after TLS', accepted, actual: s.unreadText(), where: s.where() });
+  noStarttlsIn(world, f, s.where(), accepted);
+  return undefined;
 }
 
 /** RFC 3920 5.2 step 5: the target answers <starttls/> with <proceed/> or <failure/> qualified by the TLS namespace. */

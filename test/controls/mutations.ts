@@ -153,3 +153,29 @@ export const moveOntoPeerConnection: Mutation = {
     return t.replace(m[0], '');
   },
 };
+
+/** A target that accepts the peer's message `id` although its connection is not validated or authenticated: the proxy delivers it to every authenticated client. */
+export const deliverAnyway = (id: string): Mutation => ({
+  ids: [id],
+  toTarget: (t, c, proxy) => {
+    const m = new RegExp(`<message\\b[^>]*id='${id}'[\\s\\S]*?<\\/message>`).exec(t);
+    if (c.kind === 's2s' && m) {
+      const stanza = m[0].replace(/from='[^']*'/, "from='someone@peer.test/x'");
+      for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(stanza);
+    }
+    return t;
+  },
+});
+
+/** On the target's connections to the peer's listener, once the listener has answered <success/>: what the target sends next, rewritten by `fn`. */
+export const afterListenerSuccess = (fn: (t: string, c: Conn) => string): Mutation => {
+  const succeeded = new WeakSet<Conn>();
+  return {
+    toTarget: (t, c) => {
+      if (c.kind === 'listener' && /<success\b/.test(t)) succeeded.add(c);
+      return t;
+    },
+    toClient: (t, c) => (c.kind === 'listener' && succeeded.has(c) ? fn(t, c) : t),
+  };
+};
+

@@ -1,7 +1,7 @@
 // Controls for the scenarios of section 4 (XML streams).
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-import { ALL_FEATURES, answerInstead, answerStanzaInstead, ERR, FEATURES, header, HEADER, inHeader, moveOntoPeerConnection, refuseEarlyMessage, rewrite, STREAMS_NS } from '../mutations.ts';
+import { ALL_FEATURES, answerInstead, deliverAnyway, answerStanzaInstead, ERR, FEATURES, header, HEADER, inHeader, moveOntoPeerConnection, refuseEarlyMessage, rewrite, STREAMS_NS } from '../mutations.ts';
 
 /** rewrite the start tag of the stanza <name id='id'> on its way to the suite */
 const inStartTag = (name: string, id: string, fn: (tag: string) => string): Mutation => ({
@@ -433,5 +433,11 @@ export const controls: Control[] = [
     change: "the target's message to the peer travels over the peer's own connection, which SASL EXTERNAL authenticated",
     expect: 'failed',
     mutation: moveOntoPeerConnection,
+  },
+  {
+    scenario: "after the target authenticated its own connection by SASL EXTERNAL, the peer's connection is not trusted without its own",
+    change: 'the message the peer sent over its connection before authenticating it is delivered to the recipient anyway',
+    expect: 'failed',
+    mutation: deliverAnyway('s2s-unauthenticated-1'),
   },
 ];

@@ -139,4 +139,10 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: { plaintextAfterProceed: '\n' },
   },
+  {
+    scenario: 'STARTTLS is not offered again to a peer server after TLS',
+    change: "<starttls/> added to the features of the peer's s2s stream restarted after TLS",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' && afterTls(c) && !PROCEED.test(t) ? t.replace('</stream:features>', `<starttls xmlns='${TLS_NS}'/></stream:features>`) : t) },
+  },
 ];

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-import { afterTls, AUTH, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
+import { afterListenerSuccess, afterTls, AUTH, FIRST_HEADER, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
 import { parseDigestChallenge } from '../../../support/peer/sasl.ts';
 import { TARGETS_DIR } from '../../../targets/target.ts';
 
@@ -291,5 +291,11 @@ export const controls: Control[] = [
     change: 'EXTERNAL offered again in the features of the s2s stream restarted after <success/>',
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.kind === 's2s' && c.authenticated && !/<success\b/.test(t) ? t.replace('</stream:features>', `<mechanisms xmlns='${SASL_NS}'><mechanism>EXTERNAL</mechanism></mechanisms></stream:features>`) : t) },
+  },
+  {
+    scenario: "after the peer's <success/> the target opens a new stream on its own connection",
+    change: "the stream header the target sends after the listener's <success/> on its own connection never reaches the listener",
+    expect: 'failed',
+    mutation: afterListenerSuccess((t) => t.replace(FIRST_HEADER, '')),
   },
 ];

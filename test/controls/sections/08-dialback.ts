@@ -4,7 +4,7 @@
 // always target -> suite, toTarget suite -> target, whichever side opened the connection.
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-import { ERR, FIRST_HEADER, headerOn, moveOntoPeerConnection, s2sConns, SASL_NS, STANZAS_NS } from '../mutations.ts';
+import { afterListenerSuccess, deliverAnyway, ERR, FIRST_HEADER, headerOn, moveOntoPeerConnection, s2sConns, SASL_NS, STANZAS_NS } from '../mutations.ts';
 
 /** Repair: the target's condition renamed to the one the draft defines, on connections of one kind. */
 const rename = (from: string, to: string, kind: Conn['kind'] = 's2s'): Mutation => ({
@@ -47,20 +47,6 @@ const endAfter = (re: RegExp): Mutation => ({
     c.toClient(t + '</stream:stream>');
     c.end();
     return '';
-  },
-});
-
-/** Violation: the target's message to the peer is moved from its own connection onto the peer's first (originating) one. */
-/** A target that accepts the peer's message `id` although its connection is not validated: the proxy delivers it to every authenticated client. */
-const deliverAnyway = (id: string): Mutation => ({
-  ids: [id],
-  toTarget: (t, c, proxy) => {
-    const m = new RegExp(`<message\\b[^>]*id='${id}'[\\s\\S]*?<\\/message>`).exec(t);
-    if (c.kind === 's2s' && m) {
-      const stanza = m[0].replace(/from='[^']*'/, "from='someone@peer.test/x'");
-      for (const other of proxy.conns) if (other.kind === 'c2s' && other.authenticated) other.toClient(stanza);
-    }
-    return t;
   },
 });
 
@@ -398,15 +384,6 @@ export const controls: Control[] = [
     scenario: 'the target uses no dialback on a connection SASL authenticated',
     change: "a <db:result/> sent in the target's place on its stream restarted after the listener's SASL <success/>",
     expect: 'failed',
-    mutation: (() => {
-      const succeeded = new WeakSet<Conn>();
-      return {
-        toTarget: (t: string, c: Conn) => {
-          if (c.kind === 'listener' && /<success\b/.test(t)) succeeded.add(c);
-          return t;
-        },
-        toClient: (t: string, c: Conn) => (c.kind === 'listener' && succeeded.has(c) ? t.replace(FIRST_HEADER, (h) => `${h}<db:result xmlns:db='jabber:server:dialback' from='target.test' to='peer.test'>${'ab'.repeat(16)}</db:result>`) : t),
-      };
-    })(),
+    mutation: afterListenerSuccess((t) => t.replace(FIRST_HEADER, (h) => `${h}<db:result xmlns:db='jabber:server:dialback' from='target.test' to='peer.test'>${'ab'.repeat(16)}</db:result>`)),
   },
 ];
