@@ -210,6 +210,16 @@ When('the peer authenticates with SASL EXTERNAL without an authorization identit
   return undefined;
 });
 
+When('the peer requests SASL from the target with:', function (this: XmppWorld, bytes: string) {
+  const s = this.peerStream();
+  const mechs = this.state.s2sFeatures?.child('mechanisms', NS.sasl);
+  if (!s.tls || !mechs) return notApplicable(this, `the target offered the peer no SASL mechanism after TLS (${this.state.s2sFeatures ? `features: ${this.state.s2sFeatures}` : 'no features'}): with no SASL negotiation between servers there is no failure of one to report`);
+  s.sendRaw(this.render(bytes));
+  return undefined;
+});
+
+Then("the target answers the peer's SASL request with <failure\\/> holding {sasl_condition}", function (this: XmppWorld, condition: string) { return answersSaslRequestWithFailure(this, condition, { stream: this.peerStream() }); });
+
 Then("the target's stream features after SASL offer the peer neither STARTTLS nor SASL", function (this: XmppWorld) { neitherStarttlsNorSasl(this, this.peerStream(), this.state.s2sFeatures); });
 
 Then('the target goes on with SASL after TLS on its own connection', function (this: XmppWorld) { return saslAfterTls(this); });

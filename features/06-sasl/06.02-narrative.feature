@@ -129,6 +129,33 @@ Feature: 6.2 Narrative
       When the client authenticates with PLAIN and the authorization identity "{domain}"
       Then the SASL exchange fails with <invalid-authzid/>
 
+    @req:core-6.2-7 @SHOULD @s2s
+    Scenario: an unknown mechanism from a peer server is reported with <invalid-mechanism/>
+      The same sentence between servers: after TLS with its certificate, the peer asks for a
+      mechanism no server offers. Not applicable where the target offers the peer no SASL at all.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents its certificate on TLS
+      And the peer requests SASL from the target with:
+        """
+        <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-CONFORMANCE-UNKNOWN'/>
+        """
+      Then the target answers the peer's SASL request with <failure/> holding <invalid-mechanism/>
+
+    @req:core-6.2-7 @SHOULD @s2s
+    Scenario: an authorization identity the peer's certificate does not cover is reported with <invalid-authzid/>
+      The same sentence between servers; 6.4: `<invalid-authzid/>`, "the authzid provided by the
+      initiating entity is invalid, either because it is incorrectly formatted or because the
+      initiating entity does not have permissions to authorize that ID". The peer's certificate
+      names its own domains; it asks EXTERNAL for 'no-such-host.invalid' (base64). Not applicable
+      where the target offers the peer no SASL at all.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents its certificate on TLS
+      And the peer requests SASL from the target with:
+        """
+        <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>bm8tc3VjaC1ob3N0LmludmFsaWQ=</auth>
+        """
+      Then the target answers the peer's SASL request with <failure/> holding <invalid-authzid/>
+
     @req:core-6.2-8 @SHOULD @c2s
     Scenario: a wrong password may be retried at least twice on the same connection
       "If the failure case occurs, the receiving entity SHOULD allow a configurable but reasonable

@@ -5,7 +5,7 @@ import { conditionOf, NS, type XmlElement } from '../wire/element.ts';
 import type { XmppStream } from '../peer/stream.ts';
 import { Undecided } from '../errors.ts';
 import { mechanismsOf } from '../peer/client.ts';
-import { saslExchange, nextSaslAnswer, describeOutcome, isBase64, type SaslOutcome } from '../peer/auth.ts';
+import { saslExchange, nextSaslAnswer, describeOutcome, isBase64, type SaslOutcome, type SaslPeer } from '../peer/auth.ts';
 import { receivedSince, whitespaceBetweenElements } from '../peer/starttls.ts';
 import { violated } from './judge.ts';
 
@@ -141,8 +141,8 @@ export function saslFailsWith(world: XmppWorld, condition: string): void {
 }
 
 /** RFC 3920 6.2 step 2, 6.4: the request sent is answered at once with <failure/> holding `condition`, not a <challenge/>. */
-export async function answersSaslRequestWithFailure(world: XmppWorld, condition: string): Promise<void> {
-  const a = await nextSaslAnswer(world.client());
+export async function answersSaslRequestWithFailure(world: XmppWorld, condition: string, peer: SaslPeer = world.client()): Promise<void> {
+  const a = await nextSaslAnswer(peer);
   const o: SaslOutcome = {
     end: a.kind === 'challenge' || a.kind === 'other' ? 'failure' : a.kind,
     condition: a.kind === 'challenge' ? 'a <challenge/>' : conditionOf(a.element, a.kind === 'stream-error' ? NS.streams : NS.sasl),
@@ -152,12 +152,12 @@ export async function answersSaslRequestWithFailure(world: XmppWorld, condition:
   };
   world.state.sasl = o;
   const accepted = [`<failure/> with <${condition}/> (RFC 3920 6.2 step 2, 6.4)`];
-  if (a.kind === 'challenge') violated({ summary: `the target went on with a <challenge/> instead of <failure/> with <${condition}/>`, accepted, actual: `${a.element}`, where: where(world) });
+  if (a.kind === 'challenge') violated({ summary: `the target went on with a <challenge/> instead of <failure/> with <${condition}/>`, accepted, actual: `${a.element}`, where: peer.stream.where() });
   if (o.end === 'failure' && o.condition === condition) {
     world.outcome(`<failure/> with <${condition}/>`);
     return;
   }
-  violated({ summary: `the target did not answer with <failure/> holding <${condition}/> (RFC 3920 6.2 step 2: the cause SHOULD be communicated in an appropriate child element, 6.4)`, accepted, actual: describeOutcome(o), where: where(world) });
+  violated({ summary: `the target did not answer with <failure/> holding <${condition}/> (RFC 3920 6.2 step 2: the cause SHOULD be communicated in an appropriate child element, 6.4)`, accepted, actual: describeOutcome(o), where: peer.stream.where() });
 }
 
 /** RFC 3920 6.1 rule 4: the target sends no white space between elements during SASL negotiation (up to <success/>). */

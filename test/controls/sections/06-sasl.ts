@@ -298,4 +298,16 @@ export const controls: Control[] = [
     expect: 'failed',
     mutation: afterListenerSuccess((t) => t.replace(FIRST_HEADER, '')),
   },
+  {
+    scenario: 'an unknown mechanism from a peer server is reported with <invalid-mechanism/>',
+    change: "the cause removed from the target's SASL <failure/> on the peer's s2s connection",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[\s\S]*?<\/failure>/, `<failure xmlns='${SASL_NS}'/>`) : t) },
+  },
+  {
+    scenario: "an authorization identity the peer's certificate does not cover is reported with <invalid-authzid/>",
+    change: "the target's SASL <failure/> on the peer's s2s connection answered as <success/> instead",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[\s\S]*?<\/failure>/, `<success xmlns='${SASL_NS}'/>`) : t) },
+  },
 ];
