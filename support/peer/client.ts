@@ -156,7 +156,7 @@ export class Client implements ClientState {
     this.stream.send(
       el('iq', { type: 'set', id }, el('bind', { xmlns: NS.bind }, ...(resource === undefined ? [] : [el('resource', {}, resource)]))),
     );
-    const answer = await this.stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to the bind request ${id}`);
+    const answer = await this.stream.answerTo(id, `the answer to the bind request ${id}`);
     const jid = answer.child('bind', NS.bind)?.child('jid', NS.bind)?.text().trim();
     if (answer.attr('type') !== 'result' || !jid) violated({ summary: 'resource binding failed', accepted: ["an IQ of type 'result' holding <bind><jid/></bind>"], actual: answer.toString(), where: this.stream.where() });
     this.jid = jid;
@@ -170,7 +170,7 @@ export class Client implements ClientState {
     if (offered) {
       const id = nextId('sess');
       this.stream.send(el('iq', { type: 'set', id, to: this.cfg.domain }, el('session', { xmlns: NS.session })));
-      await this.stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to the session request ${id}`);
+      await this.stream.answerTo(id, `the answer to the session request ${id}`);
     }
     this.stage = 'session';
   }

@@ -167,7 +167,7 @@ async function preflightOnce(cfg: Config): Promise<Attempt> {
     const id = 'preflight-version';
     const software = await step('software version', s, 'setup', async () => {
       s.send(el('iq', { type: 'get', id, to: cfg.domain }, el('query', { xmlns: NS.version })));
-      const answer = await s.expectElement((e) => e.is('iq') && e.attr('id') === id, 'the jabber:iq:version answer');
+      const answer = await s.answerTo(id, 'the jabber:iq:version answer');
       const q = answer.child('query', NS.version);
       const name = q?.child('name', NS.version)?.text().trim();
       return name ? { name, version: q?.child('version', NS.version)?.text().trim(), os: q?.child('os', NS.version)?.text().trim() } : undefined;

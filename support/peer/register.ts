@@ -32,10 +32,10 @@ function byHand(cfg: Config, n: number): string {
 const first = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!;
 
 /** One IQ and its answer (by id). */
-async function iq(c: Client, type: 'get' | 'set', query: XmlElement, to?: string): Promise<XmlElement> {
+async function iq(c: Client, type: 'get' | 'set', query: XmlElement): Promise<XmlElement> {
   const id = nextId('reg');
-  c.stream.send(el('iq', { type, id, to }, query));
-  return c.stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to the registration request ${id}`);
+  c.stream.send(el('iq', { type, id }, query));
+  return c.stream.answerTo(id, `the answer to the registration request ${id}`);
 }
 
 const errorText = (answer: XmlElement) => `<${conditionOf(answer.child('error'), NS.stanzas) ?? 'no condition'}/>`;

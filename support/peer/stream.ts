@@ -313,6 +313,11 @@ export class XmppStream {
     return ev.element;
   }
 
+  /** The IQ that answers the request `id` (type result or error), bounded; `what` names it when it does not come. */
+  answerTo(id: string, what: string, ms?: number): Promise<XmlElement> {
+    return this.expectElement((e) => e.is('iq') && e.attr('id') === id, what, ms);
+  }
+
   async expectFeatures(): Promise<XmlElement> {
     return this.expectElement((e) => e.is('features', NS.stream), '<stream:features/>');
   }
@@ -361,10 +366,7 @@ export class XmppStream {
   async roundTrip(to: string): Promise<string> {
     const id = `rt-${++roundTrips}`;
     this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
-    await this.expect(
-      (e) => e.kind === 'element' && e.element.local === 'iq' && e.element.attr('id') === id,
-      `the answer to the round-trip ping ${id} (proof that nothing else was sent)`,
-    );
+    await this.answerTo(id, `the answer to the round-trip ping ${id} (proof that nothing else was sent)`);
     return id;
   }
 

@@ -36,9 +36,9 @@ export async function messageCameBack(world: XmppWorld): Promise<void> {
 
 /** RFC 3920 4.2: the client's IQ is answered (type 'result' or 'error') on the same TCP connection. */
 export async function iqAnsweredOnSameConnection(world: XmppWorld): Promise<void> {
-  const id = world.state.iqId;
+  const id = world.need('iqId');
   const stream = world.client().stream;
-  const iq = await stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to IQ ${id}`);
+  const iq = await stream.answerTo(id, `the answer to IQ ${id}`);
   if (iq.attr('type') !== 'result' && iq.attr('type') !== 'error') {
     violated({ summary: `the answer to IQ ${id} has type='${iq.attr('type')}'`, accepted: [`IQ ${id} answered with type='result'`, `IQ ${id} answered with type='error'`], actual: iq.toString(), where: stream.where() });
   }
@@ -206,7 +206,7 @@ export async function invalidFromClosesStream(world: XmppWorld): Promise<Verdict
 /** RFC 3920 9.2.3: the IQ request is answered with type 'result' or 'error' (an error judged as a stanza error of 9.3); remembered as the stanza under test. */
 export async function receivesAnswer(world: XmppWorld, role: string, id: string): Promise<void> {
   const stream = world.client(role).stream;
-  const s = readOn(stream, await stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to IQ '${id}'`));
+  const s = readOn(stream, await stream.answerTo(id, `the answer to IQ '${id}'`));
   const type = s.attr('type');
   if (type === 'error') stanzaError(s, 'iq', null, stream.where());
   else if (type !== 'result') violated({ summary: `IQ '${id}' was answered with type='${type ?? ''}', not 'result' or 'error' (9.2.3)`, accepted: [`IQ '${id}' answered with type='result'`, `IQ '${id}' answered with type='error' (an error stanza of 9.3)`], actual: s.toString(), where: stream.where() });
@@ -534,7 +534,7 @@ export function undefinedConditionHasApp(world: XmppWorld): Verdict {
 /** RFC 3920 3.2: a mere domain identifier is a valid JID: an IQ to it is answered with a result, or an error that is not <jid-malformed/>. */
 export async function notJidMalformed(world: XmppWorld, role: string, id: string): Promise<void> {
   const stream = world.client(role).stream;
-  const s = await stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to IQ '${id}'`);
+  const s = await stream.answerTo(id, `the answer to IQ '${id}'`);
   const accepted = ['answered with a result', 'answered with an error whose condition is not <jid-malformed/>'];
   if (s.attr('type') === 'error') {
     const e = stanzaError(s, 'iq', null, stream.where());
@@ -549,7 +549,7 @@ export async function notJidMalformed(world: XmppWorld, role: string, id: string
 /** RFC 3920 10.1: a stanza without 'to' SHOULD be processed on behalf of the sender: the IQ is answered with a result. */
 export async function receivesResult(world: XmppWorld, role: string, id: string): Promise<void> {
   const stream = world.client(role).stream;
-  const s = readOn(stream, await stream.expectElement((e) => e.is('iq') && e.attr('id') === id, `the answer to IQ '${id}'`));
+  const s = readOn(stream, await stream.answerTo(id, `the answer to IQ '${id}'`));
   if (s.attr('type') !== 'result') violated({ summary: `IQ '${id}' was not processed on behalf of the sender: it was answered with type='${s.attr('type')}'`, accepted: [`IQ '${id}' processed: answered with type='result'`], actual: s.toString(), where: stream.where() });
   world.state.stanza = s;
   world.outcome(`processed: ${s.toString().slice(0, 300)}`);
