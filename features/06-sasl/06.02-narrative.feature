@@ -147,7 +147,10 @@ Feature: 6.2 Narrative
       initiating entity is invalid, either because it is incorrectly formatted or because the
       initiating entity does not have permissions to authorize that ID". The peer's certificate
       names its own domains; it asks EXTERNAL for 'no-such-host.invalid' (base64). Not applicable
-      where the target offers the peer no SASL at all.
+      where the target offers the peer no SASL at all. An answer of `<success/>` does not report
+      the failure, as for a client's authzid above; a reading under which a server that ignores the
+      authzid and authorizes the authenticated identity has no failure to report would pass one
+      that answers `<success/>` (ejabberd 23.01 does, taking the peer as the 'from' of its header).
       Given the peer has a certificate from the CA the target trusts
       When the peer opens a stream to the target's s2s port and presents its certificate on TLS
       And the peer requests SASL from the target with:
