@@ -14,13 +14,19 @@ import {
   stillAuthenticates, closesWithinAttempts, saslSucceeds, mechanismDataVerified, saslFailsWith,
   answersSaslRequestWithFailure, noWhitespaceDuringSasl, serverDataBase64, eachMechanismSucceeds, notAuthenticated,
 } from '../support/verdict/sasl.ts';
-import { authzidIsDomain, newStreamAfterSuccess, noDialbackAfterSasl, offersExternal, pkiMissing, saslAfterTls, tlsBeforeSasl } from '../support/verdict/s2s-sasl.ts';
+import { authzidIsDomain, newStreamAfterSuccess, noDialbackAfterSasl, noOtherAuthzid, offersExternal, pkiMissing, refusesBadCertificate, saslAfterTls, tlsBeforeSasl } from '../support/verdict/s2s-sasl.ts';
 import { authenticateExternal, openS2s } from '../support/peer/server.ts';
 import { NS } from '../support/wire/element.ts';
-import { peerCredentials } from '../support/peer/pki.ts';
+import { badCredentials, peerCredentials, type BadCertificate } from '../support/peer/pki.ts';
 
 /** The SASL failure conditions of RFC 3920 6.4. */
 export const SASL_CONDITIONS = ['aborted', 'incorrect-encoding', 'invalid-authzid', 'invalid-mechanism', 'mechanism-too-weak', 'not-authorized', 'temporary-auth-failure'] as const;
+
+defineParameterType({
+  name: 'bad_certificate',
+  regexp: /(self-signed|expired|for another domain|from a CA the target does not trust)/,
+  transformer: (s: string) => s,
+});
 
 defineParameterType({
   name: 'mechanism',
@@ -228,7 +234,17 @@ Then('the target completes TLS before it starts SASL on its own connection', fun
 
 Then('the authorization identity the target provides is absent or a domain', function (this: XmppWorld) { return authzidIsDomain(this); });
 
+Then('the target provides no authorization identity other than its own sending domain', function (this: XmppWorld) { return noOtherAuthzid(this); });
+
 Then('the message reaches the peer over the SASL-authenticated stream without dialback', function (this: XmppWorld) { return noDialbackAfterSasl(this, this.need('messageId')); });
+
+When("the peer opens a stream to the target's s2s port and presents a certificate that is {bad_certificate} on TLS", async function (this: XmppWorld, kind: BadCertificate) {
+  const s = await this.originate('initial');
+  const features = await openS2s(s, this.cfg, { from: this.cfg.peer.domain, to: this.cfg.domain }, badCredentials(kind, [this.cfg.peer.domain, this.cfg.peer.secondDomain], this.cfg.peer.pki!));
+  if (features) this.state.s2sFeatures = features;
+});
+
+Then('the target refuses SASL EXTERNAL for a certificate that is {bad_certificate}, with the cause', function (this: XmppWorld, kind: BadCertificate) { return refusesBadCertificate(this, kind); });
 
 Then('the target offers SASL EXTERNAL to the peer', function (this: XmppWorld) { return offersExternal(this); });
 

@@ -55,3 +55,19 @@ Feature: 6.1 Overview
       And a client that negotiated up to "session"
       When the client sends a message to "someone@{peer-domain}"
       Then the authorization identity the target provides is absent or a domain
+
+    @req:core-6.1-8 @MUST_NOT @s2s
+    Scenario: the target names no other entity as its authorization identity when it sends for itself
+      "If the initiating entity does not wish to act on behalf of another entity, it MUST NOT
+      provide an authorization identity." The target connects to the peer to deliver its own
+      client's message, so it acts for itself; the authorization identity in its `<auth/>` (or
+      its response to an empty challenge) is decoded. Not applicable where the target
+      negotiates no SASL there.
+      Reading: an authorization identity equal to the target's own sending domain names the target
+      itself (-23's 6.3: for a server the authorization identity denotes 'the sending <domain>'),
+      so a target that sends its own users' stanzas and gives that domain is not acting on behalf
+      of another entity; naming any other entity breaks the MUST NOT.
+      Given the peer's listener offers SASL EXTERNAL after TLS, with a certificate from the CA the target trusts
+      And a client that negotiated up to "session"
+      When the client sends a message to "someone@{peer-domain}"
+      Then the target provides no authorization identity other than its own sending domain

@@ -159,6 +159,39 @@ Feature: 6.2 Narrative
         """
       Then the target answers the peer's SASL request with <failure/> holding <invalid-authzid/>
 
+    @req:core-6.2-7 @SHOULD @s2s
+    Scenario: SASL EXTERNAL with a certificate that is self-signed is refused with its cause
+      The same sentence between servers: a certificate the target cannot validate is EXTERNAL's
+      wrong password. The peer presents one (signed by its own key, no CA), then asks for EXTERNAL whether or
+      not the target offered it: `<failure/>` with `<not-authorized/>` passes, or with
+      `<invalid-mechanism/>` where EXTERNAL was not offered; what the target offered that
+      certificate (EXTERNAL, dialback) is recorded. Not applicable where the target offered no
+      SASL and ended the stream on the request.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents a certificate that is self-signed on TLS
+      Then the target refuses SASL EXTERNAL for a certificate that is self-signed, with the cause
+
+    @req:core-6.2-7 @SHOULD @s2s
+    Scenario: SASL EXTERNAL with a certificate that is expired is refused with its cause
+      The same, with a certificate issued by the CA the target trusts, valid only in 2020.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents a certificate that is expired on TLS
+      Then the target refuses SASL EXTERNAL for a certificate that is expired, with the cause
+
+    @req:core-6.2-7 @SHOULD @s2s
+    Scenario: SASL EXTERNAL with a certificate that is for another domain is refused with its cause
+      The same, with a certificate issued by the CA the target trusts, for another-domain.invalid only.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents a certificate that is for another domain on TLS
+      Then the target refuses SASL EXTERNAL for a certificate that is for another domain, with the cause
+
+    @req:core-6.2-7 @SHOULD @s2s
+    Scenario: SASL EXTERNAL with a certificate that is from a CA the target does not trust is refused with its cause
+      The same, with a certificate for the peer's domains, issued by another CA.
+      Given the peer has a certificate from the CA the target trusts
+      When the peer opens a stream to the target's s2s port and presents a certificate that is from a CA the target does not trust on TLS
+      Then the target refuses SASL EXTERNAL for a certificate that is from a CA the target does not trust, with the cause
+
     @req:core-6.2-8 @SHOULD @c2s
     Scenario: a wrong password may be retried at least twice on the same connection
       "If the failure case occurs, the receiving entity SHOULD allow a configurable but reasonable

@@ -56,6 +56,23 @@ export function makeCert(dir: string, domain: string, keyType: 'rsa' | 'ec' = 'r
   fs.writeFileSync(path.join(dir, `${domain}.pem`), fs.readFileSync(key, 'utf8') + fs.readFileSync(crt, 'utf8'));
 }
 
+/**
+ * A certificate for `domain` (and `more`) issued by `ca` but valid only in 2020: expired. openssl
+ * req cannot date a certificate in the past, openssl ca can (its database is made in `dir`).
+ */
+function makeExpiredCert(dir: string, domain: string, more: string[], ca: Ca): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const key = path.join(dir, `${domain}.key`);
+  const csr = path.join(dir, `${domain}.csr`);
+  const names = [domain, `*.${domain}`, ...more].map((d) => `DNS:${d}`).join(',');
+  openssl(['req', '-new', ...keyArgs('ec'), '-nodes', '-subj', `/CN=${domain}`, '-addext', `subjectAltName=${names}`, '-keyout', key, '-out', csr], `a request for ${domain}`);
+  fs.writeFileSync(path.join(dir, 'index.txt'), '');
+  fs.writeFileSync(path.join(dir, 'serial'), '01\n');
+  const conf = path.join(dir, 'ca.cnf');
+  fs.writeFileSync(conf, `[ca]\ndefault_ca = lab\n[lab]\ndatabase = ${dir}/index.txt\nnew_certs_dir = ${dir}\nserial = ${dir}/serial\ndefault_md = sha256\npolicy = any\ncopy_extensions = copy\nunique_subject = no\n[any]\ncommonName = supplied\n`);
+  openssl(['ca', '-batch', '-config', conf, '-cert', ca.caCert, '-keyfile', ca.caKey, '-in', csr, '-out', path.join(dir, `${domain}.crt`), '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-notext'], `an expired certificate for ${domain}`);
+}
+
 export interface Credentials {
   key: string;
   cert: string;
@@ -64,11 +81,12 @@ export interface Credentials {
 const made = new Map<string, Credentials>();
 
 /**
- * The peer's key and certificate for its domains, made once per process: issued by `ca` (the
- * certificate a target that trusts that CA validates), or self-signed without one.
+ * The peer's key and certificate for its domains, made once per process for each `issuer` (the
+ * name it is kept under): issued by `ca` (the certificate a target that trusts that CA
+ * validates), or self-signed without one.
  */
-export function peerCredentials(domains: string[], ca?: Ca): Credentials {
-  const which = `${ca?.caCert ?? 'self-signed'} ${domains.join(' ')}`;
+export function peerCredentials(domains: string[], ca?: Ca, issuer = ca?.caCert ?? 'self-signed'): Credentials {
+  const which = `${issuer} ${domains.join(' ')}`;
   const known = made.get(which);
   if (known) return known;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-peer-'));
@@ -91,3 +109,35 @@ export function withLabCa<C extends { tls: { caFile?: string }; peer: { pki?: Ca
   const ca = makeCa(dir);
   return { ...cfg, tls: { ...cfg.tls, caFile: ca.caCert }, peer: { ...cfg.peer, pki: ca } };
 }
+
+/** A certificate a server cannot validate, each failing one check: its issuer, its dates, its name, its CA. */
+export type BadCertificate = 'self-signed' | 'expired' | 'for another domain' | 'from a CA the target does not trust';
+
+
+/** The peer's key and a certificate of that bad kind for its domains (made once per process). */
+export function badCredentials(kind: BadCertificate, domains: string[], ca: Ca): Credentials {
+  if (kind === 'self-signed') return peerCredentials(domains);
+  if (kind === 'for another domain') return peerCredentials(['another-domain.invalid'], ca);
+  if (kind === 'from a CA the target does not trust') {
+    // a CA of its own, gone once it has issued the certificate (peerCredentials keeps that)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-rogue-ca-'));
+    try {
+      return peerCredentials(domains, { ...makeCa(dir), caCert: path.join(dir, 'ca.crt') }, 'untrusted');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const which = `expired ${domains.join(' ')}`;
+  const known = made.get(which);
+  if (known) return known;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-peer-'));
+  try {
+    makeExpiredCert(dir, domains[0]!, domains.slice(1), ca);
+    const c = { key: fs.readFileSync(path.join(dir, `${domains[0]}.key`), 'utf8'), cert: fs.readFileSync(path.join(dir, `${domains[0]}.crt`), 'utf8') };
+    made.set(which, c);
+    return c;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+

@@ -15,6 +15,7 @@ import type { Config } from '../config.ts';
 import { TargetUnreachable, Undecided } from '../errors.ts';
 import { peerCredentials, type Credentials } from './pki.ts';
 import { violated } from '../verdict/judge.ts';
+import { isBase64 } from './auth.ts';
 
 export type Initiator = 'peer' | 'target';
 
@@ -107,8 +108,8 @@ export async function originate(o: S2sOptions, attrs: Record<string, string | un
  * The peer opens its stream as the originating server: the header, the response header and, for
  * version 1.0, the features. When the target offers STARTTLS and the config allows it
  * (peer.starttls), the peer secures the stream first (RFC 3920 5.2: <starttls/>, <proceed/>, the
- * handshake, a new stream), as a deployed server does, presenting `credentials` when given. Returns the features of the stream the
- * scenario goes on with (undefined without version 1.0).
+ * handshake, a new stream), as a deployed server does, presenting `credentials` when given.
+ * Returns the features of the stream the scenario goes on with (undefined without version 1.0).
  */
 export async function openS2s(s: XmppStream, cfg: Config, attrs: Record<string, string | undefined>, credentials?: Credentials): Promise<XmlElement | undefined> {
   s.openStream(attrs);
@@ -129,12 +130,12 @@ export async function openS2s(s: XmppStream, cfg: Config, attrs: Record<string, 
 
 /**
  * RFC 3920 6.2 between servers, the peer as initiating entity: SASL EXTERNAL on `s` (after TLS,
- * with the peer's certificate), the initial response "=" (no authorization identity) or the
- * base64 of `authzid`. A challenge is answered with "=" too. On <success/> the peer opens the new
- * stream (6.2 step 7) and `features` are those of that stream. Bounded by the response timeout.
+ * with the peer's certificate) with the zero-length initial response "=" (no authorization
+ * identity: 6.2 step 3). A challenge is answered with "=" too. On <success/> the peer opens the
+ * new stream (6.2 step 7) and `features` are those of that stream. Bounded by the response timeout.
  */
-export async function authenticateExternal(s: XmppStream, attrs: Record<string, string | undefined>, authzid?: string): Promise<{ answer: XmlElement; features?: XmlElement }> {
-  s.send(el('auth', { xmlns: NS.sasl, mechanism: 'EXTERNAL' }, authzid ? Buffer.from(authzid, 'utf8').toString('base64') : '='));
+export async function authenticateExternal(s: XmppStream, attrs: Record<string, string | undefined>): Promise<{ answer: XmlElement; features?: XmlElement }> {
+  s.send(el('auth', { xmlns: NS.sasl, mechanism: 'EXTERNAL' }, '='));
   const what = "<success/>, <failure/> or <challenge/> in the SASL namespace";
   let answer = await s.expectElement((e) => e.ns === NS.sasl, what);
   if (answer.is('challenge', NS.sasl)) {
@@ -359,9 +360,9 @@ export class PeerListener {
       return stream.sendRaw(`<challenge xmlns='${NS.sasl}'/>`);
     }
     const data = pending ? auth.response! : text!;
-    const decoded = data === '=' || data === '' ? '' : /^[A-Za-z0-9+/]+={0,2}$/.test(data) && data.length % 4 === 0 ? Buffer.from(data, 'base64').toString('utf8') : undefined;
+    const decoded = !isBase64(data) ? undefined : data === '=' ? '' : Buffer.from(data, 'base64').toString('utf8');
     auth.authzid = decoded;
-    if (!auth.secured) return fail('encryption-required');
+    if (!auth.secured) return fail('not-authorized');
     if (decoded === undefined) return fail('incorrect-encoding');
     if (decoded !== '' && decoded !== auth.from) return fail('invalid-authzid');
     if (!stream.tls?.authorized || !certificateNames(stream.tls.names, auth.from)) return fail('not-authorized');

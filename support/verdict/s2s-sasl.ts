@@ -3,7 +3,8 @@
 // the target trusts and offers SASL EXTERNAL (support/peer/server.ts, policy.external). And the
 // target as receiving entity of a peer that presents such a certificate.
 import type { XmppWorld } from '../world.ts';
-import { isStanza, NS, type XmlElement } from '../wire/element.ts';
+import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.ts';
+import { nextSaslAnswer } from '../peer/auth.ts';
 import { dialbackBound, isDb, type LedgerEntry, type S2sAuth } from '../peer/server.ts';
 import { notApplicable } from '../hooks.ts';
 import { Undecided } from '../errors.ts';
@@ -28,7 +29,8 @@ interface OwnConnection {
 
 /**
  * Wait, bounded, until the target's first connection to the listener shows how it authenticates:
- * an <auth/>, a <db:result/>, or the connection's end. Fails when the target opens none.
+ * an <auth/>, a <db:result/>, or the connection's end; then until the message it connected for
+ * has arrived (Ledger.settle). Broken (undecided) when the target opens no connection at all.
  */
 async function ownConnection(world: XmppWorld): Promise<OwnConnection> {
   const l = await world.startListener();
@@ -55,7 +57,7 @@ const sent = (c: OwnConnection) => c.entry.received.map((e) => `<${e.name}>`).jo
 export async function saslAfterTls(world: XmppWorld): Promise<'skipped' | undefined> {
   const c = await ownConnection(world);
   const s = c.entry.stream;
-  const accepted = ['<auth/> (SASL) on the stream the target restarted after TLS, with the EXTERNAL the peer offered there'];
+  const accepted = ['<auth/> (SASL) on the stream the target restarted after TLS, with the EXTERNAL the peer offered there', '<db:result/> instead (a server that negotiates no SASL between servers: not applicable)'];
   if (!s.tls) return notApplicable(world, `the target did not negotiate TLS on ${c.entry.label} (it sent ${sent(c)}), so no TLS negotiation succeeded for SASL to follow (core-5.1-2 decides whether it should have)`);
   if (c.auth) {
     world.outcome(`the target went on with SASL after TLS on ${c.entry.label}: <auth mechanism='${c.auth.mechanism}'/>, answered ${c.auth.outcome}`);
@@ -85,24 +87,58 @@ export async function tlsBeforeSasl(world: XmppWorld): Promise<'skipped' | undef
   return undefined;
 }
 
+/**
+ * An authorization identity as a report may show it: SASL payloads are never written, so only
+ * its form and its domain part (a public name) appear, the node and resource masked.
+ */
+function authzidForm(authzid: string): string {
+  const at = authzid.indexOf('@');
+  const domainPart = authzid.slice(at + 1).split('/')[0]!;
+  return `${at >= 0 ? '[node]@' : ''}${domainPart}${authzid.slice(at + 1).includes('/') ? '/[resource]' : ''}`;
+}
+
 /** 6.1 rule 7: "If provided, the value of the authorization identity MUST be of the form <domain> ... for servers". */
 export async function authzidIsDomain(world: XmppWorld): Promise<'skipped' | undefined> {
   const c = await ownConnection(world);
   if (!c.auth) return notApplicable(world, `the target started no SASL negotiation on ${c.entry.label} (it sent ${sent(c)}), so it provided no authorization identity`);
   const a = c.auth;
   const data = a.response ?? a.initial;
+  const carried = a.response !== undefined ? 'its <response/> to the empty challenge' : '<auth/>';
   const accepted = ['no authorization identity (no initial response, or "=")', 'an authorization identity of the form <domain>: no node and no resource'];
   if (a.authzid === undefined) {
-    return violated({ summary: `the target's SASL data on ${c.entry.label} is not base64 (RFC 3920 6.1 rule 5), so no authorization identity can be read from it`, accepted, actual: `<auth mechanism='${a.mechanism}'>${data}</auth>`, where: c.entry.stream.where() });
+    return violated({ summary: `the SASL data of the target's ${carried} on ${c.entry.label} is not base64 (RFC 3920 6.1 rule 5), so no authorization identity can be read from it`, accepted, actual: `${data?.length ?? 0} characters that are not base64 (SASL data is not written to reports)`, where: c.entry.stream.where() });
   }
   if (a.authzid === '') {
-    world.outcome(`the target provided no authorization identity (${data === undefined ? 'no initial response' : `"${data}"`})`);
+    world.outcome(`the target provided no authorization identity (${data === undefined ? 'no initial response' : `"=" in ${carried}`})`);
     return undefined;
   }
   if (/[@/]/.test(a.authzid) || !/^[^\s.][^\s]*$/.test(a.authzid)) {
-    return violated({ summary: `the authorization identity the target provided on ${c.entry.label} is '${a.authzid}', not of the form <domain> (RFC 3920 6.1 rule 7)`, accepted, actual: `<auth mechanism='${a.mechanism}'>${data}</auth> = '${a.authzid}'`, where: c.entry.stream.where() });
+    return violated({ summary: `the authorization identity the target provided in ${carried} on ${c.entry.label} is not of the form <domain> (RFC 3920 6.1 rule 7)`, accepted, actual: `an authorization identity of the form ${authzidForm(a.authzid)} (node and resource masked: SASL data is not written to reports)`, where: c.entry.stream.where() });
   }
-  world.outcome(`the target provided the authorization identity '${a.authzid}' (base64 ${data}), a domain${a.authzid === a.from ? ', its own sending domain' : ''}`);
+  world.outcome(`the target provided in ${carried} an authorization identity of the form <domain>${a.authzid === a.from ? `: its own sending domain ${a.from}` : `, not its sending domain ${a.from}`}`);
+  return undefined;
+}
+
+/**
+ * 6.1 rule 7: "If the initiating entity does not wish to act on behalf of another entity, it MUST
+ * NOT provide an authorization identity." The target sends its own client's message, so it acts
+ * for itself; under the reading applied, its own sending domain names itself (6.3), any other
+ * entity does not.
+ */
+export async function noOtherAuthzid(world: XmppWorld): Promise<'skipped' | undefined> {
+  const c = await ownConnection(world);
+  if (!c.auth) return notApplicable(world, `the target started no SASL negotiation on ${c.entry.label} (it sent ${sent(c)}), so it provided no authorization identity`);
+  const a = c.auth;
+  const accepted = ['no authorization identity (no initial response, or "=")', `its own sending domain (${a.from}), which names the target itself`];
+  if (a.authzid === undefined) return notApplicable(world, `the target's SASL data on ${c.entry.label} is not base64, so no authorization identity can be read from it (core-6.1-10 judges that)`);
+  if (a.authzid === '') {
+    world.outcome(`the target provided no authorization identity on ${c.entry.label}`);
+    return undefined;
+  }
+  if (a.authzid !== a.from) {
+    return violated({ summary: `the target, sending its own client's message, provided on ${c.entry.label} an authorization identity that names another entity than itself (RFC 3920 6.1 rule 7)`, accepted, actual: `an authorization identity of the form ${authzidForm(a.authzid)} (node and resource masked: SASL data is not written to reports), not ${a.from}`, where: c.entry.stream.where() });
+  }
+  world.outcome(`the target provided its own sending domain ${a.from} as authorization identity on ${c.entry.label}: it names itself`);
   return undefined;
 }
 
@@ -162,3 +198,35 @@ export async function newStreamAfterSuccess(world: XmppWorld): Promise<'skipped'
   world.outcome(`after <success/> on ${c.entry.label} the target opened a new stream: ${next.element.toString().replace(/>[\s\S]*$/, '>')}`);
   return undefined;
 }
+
+/**
+ * 6.2 step 5 between servers: "The receiving entity reports failure of the handshake by sending a
+ * <failure/> element ... (the particular cause of failure SHOULD be communicated in an appropriate
+ * child element ...)". A certificate the target cannot validate is EXTERNAL's wrong password: the
+ * peer asks for EXTERNAL with it, offered or not, and the target must refuse, with the cause. What
+ * the target offered that certificate (EXTERNAL, dialback) is recorded.
+ */
+export async function refusesBadCertificate(world: XmppWorld, kind: string): Promise<'skipped' | undefined> {
+  const s = world.peerStream();
+  if (!s.tls) return notApplicable(world, `the target offered the peer no STARTTLS, so no certificate was presented`);
+  const f = world.state.s2sFeatures;
+  const offered = f?.child('mechanisms', NS.sasl)?.elements().map((m) => m.text().trim()) ?? [];
+  const fallback = f?.child('dialback', 'urn:xmpp:features:dialback') ? 'dialback offered' : 'no dialback offered';
+  const seen = `to a certificate that is ${kind}, the target offered ${offered.length ? `SASL ${offered.join(', ')}` : 'no SASL mechanism'} (${fallback})`;
+  s.send(el('auth', { xmlns: NS.sasl, mechanism: 'EXTERNAL' }, '='));
+  const a = await nextSaslAnswer({ stream: s });
+  const cond = a.kind === 'failure' ? conditionOf(a.element, NS.sasl) : undefined;
+  const causes = offered.includes('EXTERNAL') ? ['not-authorized'] : ['not-authorized', 'invalid-mechanism'];
+  const accepted = causes.map((c) => `<failure/> with <${c}/>`);
+  if (a.kind === 'failure' && cond && causes.includes(cond)) {
+    world.outcome(`${seen}; asked for EXTERNAL anyway, it answered <failure/> with <${cond}/>`);
+    return undefined;
+  }
+  if (a.kind === 'success') violated({ summary: `the target granted SASL EXTERNAL to a peer whose certificate is ${kind} (RFC 3920 6.2 step 5: the handshake fails and the failure is reported)`, accepted, actual: `<success/>; ${seen}`, where: s.where() });
+  if (a.kind === 'failure') violated({ summary: `the target refused SASL EXTERNAL for a certificate that is ${kind} without the cause (RFC 3920 6.2 step 5: it SHOULD be communicated in an appropriate child element, 6.4)`, accepted, actual: `${a.element}; ${seen}`, where: s.where() });
+  if (!offered.length && (a.kind === 'stream-error' || a.kind === 'closed')) {
+    return notApplicable(world, `${seen}, and answered the request for EXTERNAL with ${a.kind === 'stream-error' ? `the stream error ${a.element}` : 'the end of the connection'}: with no SASL offered there is no SASL failure to report`);
+  }
+  return violated({ summary: `the target answered a request for SASL EXTERNAL with a certificate that is ${kind} with neither <success/> nor <failure/> (RFC 3920 6.2 step 5)`, accepted, actual: `${a.kind === 'closed' ? 'the connection ended' : String(a.element)}; ${seen}`, where: s.where() });
+}
+

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Control } from '../controls.ts';
 import type { Conn, Mutation } from '../proxy.ts';
-import { afterListenerSuccess, afterTls, AUTH, FIRST_HEADER, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
+import { afterListenerSuccess, afterTls, answerInstead, AUTH, FIRST_HEADER, rewrite, SASL_NS, TLS_NS } from '../mutations.ts';
 import { parseDigestChallenge } from '../../../support/peer/sasl.ts';
 import { TARGETS_DIR } from '../../../targets/target.ts';
 
@@ -104,6 +104,9 @@ function answerAuthzidWithInvalidAuthzid(): Control['mutation'] {
     },
   };
 }
+
+/** The peer's <auth mechanism='EXTERNAL'/> on its s2s connection answered with <success/> in the target's place. */
+const grantExternal = answerInstead(/mechanism='EXTERNAL'/, `<success xmlns='${SASL_NS}'/>`, 'end');
 
 export const controls: Control[] = [
   {
@@ -309,5 +312,35 @@ export const controls: Control[] = [
     change: "the target's SASL <failure/> on the peer's s2s connection answered as <success/> instead",
     expect: 'failed',
     mutation: { toClient: (t, c) => (c.kind === 's2s' ? t.replace(/<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[\s\S]*?<\/failure>/, `<success xmlns='${SASL_NS}'/>`) : t) },
+  },
+  {
+    scenario: 'the target names no other entity as its authorization identity when it sends for itself',
+    change: "the target's <auth mechanism='EXTERNAL'/> on its connection to the peer carries the authorization identity 'other.test' (base64), a domain other than its own",
+    expect: 'failed',
+    mutation: { toClient: (t, c) => (c.kind === 'listener' ? t.replace(AUTH, `<auth xmlns='${SASL_NS}' mechanism='EXTERNAL'>${b64('other.test')}</auth>`) : t) },
+  },
+  {
+    scenario: 'SASL EXTERNAL with a certificate that is self-signed is refused with its cause',
+    change: "the peer's request for EXTERNAL with a certificate that is self-signed answered with <success/> in the target's place",
+    expect: 'failed',
+    mutation: grantExternal,
+  },
+  {
+    scenario: 'SASL EXTERNAL with a certificate that is expired is refused with its cause',
+    change: "the peer's request for EXTERNAL with a certificate that is expired answered with <success/> in the target's place",
+    expect: 'failed',
+    mutation: grantExternal,
+  },
+  {
+    scenario: 'SASL EXTERNAL with a certificate that is for another domain is refused with its cause',
+    change: "the peer's request for EXTERNAL with a certificate that is for another domain answered with <success/> in the target's place",
+    expect: 'failed',
+    mutation: grantExternal,
+  },
+  {
+    scenario: 'SASL EXTERNAL with a certificate that is from a CA the target does not trust is refused with its cause',
+    change: "the peer's request for EXTERNAL with a certificate that is from a CA the target does not trust answered with <success/> in the target's place",
+    expect: 'failed',
+    mutation: grantExternal,
   },
 ];
