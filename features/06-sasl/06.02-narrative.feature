@@ -166,7 +166,7 @@ Feature: 6.2 Narrative
       not the target offered it: `<failure/>` with `<not-authorized/>` passes, or with
       `<invalid-mechanism/>` where EXTERNAL was not offered; what the target offered that
       certificate (EXTERNAL, dialback) is recorded. Not applicable where the target offered no
-      SASL and ended the stream on the request.
+      SASL and ended the stream on the request, or left it unanswered.
       Given the peer has a certificate from the CA the target trusts
       When the peer opens a stream to the target's s2s port and presents a certificate that is self-signed on TLS
       Then the target refuses SASL EXTERNAL for a certificate that is self-signed, with the cause

@@ -7,7 +7,7 @@ import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.
 import { nextSaslAnswer } from '../peer/auth.ts';
 import { dialbackBound, isDb, type LedgerEntry, type S2sAuth } from '../peer/server.ts';
 import { notApplicable } from '../hooks.ts';
-import { Undecided } from '../errors.ts';
+import { ExpectationFailed, Undecided } from '../errors.ts';
 import { violated } from './judge.ts';
 
 /** Why a scenario that needs a certificate the target trusts cannot run, or undefined. */
@@ -204,7 +204,8 @@ export async function newStreamAfterSuccess(world: XmppWorld): Promise<'skipped'
  * <failure/> element ... (the particular cause of failure SHOULD be communicated in an appropriate
  * child element ...)". A certificate the target cannot validate is EXTERNAL's wrong password: the
  * peer asks for EXTERNAL with it, offered or not, and the target must refuse, with the cause. What
- * the target offered that certificate (EXTERNAL, dialback) is recorded.
+ * the target offered that certificate (EXTERNAL, dialback) is recorded. A target that offered no
+ * SASL at all and ends the stream, or leaves the request unanswered, is not applicable.
  */
 export async function refusesBadCertificate(world: XmppWorld, kind: string): Promise<'skipped' | undefined> {
   const s = world.peerStream();
@@ -214,10 +215,15 @@ export async function refusesBadCertificate(world: XmppWorld, kind: string): Pro
   const fallback = f?.child('dialback', 'urn:xmpp:features:dialback') ? 'dialback offered' : 'no dialback offered';
   const seen = `to a certificate that is ${kind}, the target offered ${offered.length ? `SASL ${offered.join(', ')}` : 'no SASL mechanism'} (${fallback})`;
   s.send(el('auth', { xmlns: NS.sasl, mechanism: 'EXTERNAL' }, '='));
-  const a = await nextSaslAnswer({ stream: s });
-  const cond = a.kind === 'failure' ? conditionOf(a.element, NS.sasl) : undefined;
   const causes = offered.includes('EXTERNAL') ? ['not-authorized'] : ['not-authorized', 'invalid-mechanism'];
   const accepted = causes.map((c) => `<failure/> with <${c}/>`);
+  // a target that offered no SASL may leave a request for it unanswered: the bound then ends the wait
+  const a = await nextSaslAnswer({ stream: s }).catch((e: unknown) => {
+    if (offered.length || !(e instanceof ExpectationFailed)) throw e;
+    return { kind: 'silence' as const, element: undefined };
+  });
+  if (a.kind === 'silence') return notApplicable(world, `${seen}, and left the request for EXTERNAL unanswered for ${world.cfg.timeouts.responseMs} ms: with no SASL offered there is no SASL failure to report`);
+  const cond = a.kind === 'failure' ? conditionOf(a.element, NS.sasl) : undefined;
   if (a.kind === 'failure' && cond && causes.includes(cond)) {
     world.outcome(`${seen}; asked for EXTERNAL anyway, it answered <failure/> with <${cond}/>`);
     return undefined;
