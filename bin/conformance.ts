@@ -36,9 +36,9 @@ function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** The scenario run in progress (cucumber), stopped when the user interrupts a run that registered accounts. */
+/** The child in progress: the scenario run (cucumber), or the lab run of an embedded target; stopped when the user interrupts. */
 let running: ChildProcess | undefined;
-/** The signal that interrupted such a run: no scenario run starts after it. */
+/** The signal that interrupted the run: no scenario run starts after it, and no report is written. */
 let interrupted: NodeJS.Signals | undefined;
 
 interface Options {
@@ -246,11 +246,26 @@ async function insideLab(o: Options): Promise<void> {
 
 function labRun(argv: string[], cfgFile: string, reports: string): Promise<number> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(path.join(TARGETS_DIR, 'lab', 'run.sh'), [process.execPath, '--import', 'tsx', script, ...argv, '--inside-lab', '--resolved-config', cfgFile, '--reports', reports], {
+  const child = (running = spawn(path.join(TARGETS_DIR, 'lab', 'run.sh'), [process.execPath, '--import', 'tsx', script, ...argv, '--inside-lab', '--resolved-config', cfgFile, '--reports', reports], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  }));
+  // SIGINT or SIGTERM ends the lab: unshare, killed, kills the run inside (the first process of its
+  // PID namespace, which ignores other signals), and the namespace ends every process in it; then
+  // the resolved config and the lab's CA go with the temporary directory
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    say(`${signal}: stopping the lab run`);
+    child.kill('SIGKILL');
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      running = undefined;
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      resolve(code ?? 1);
+    }),
+  );
 }
 
 function report(cfg: Config, o: Options, startedAt: Date): Compliance {
@@ -313,7 +328,7 @@ async function main(): Promise<number> {
       fs.writeFileSync(cfgFile, JSON.stringify(withLabCa(cfg, path.join(tmp, 'pki'))), { mode: 0o600 });
       ensureInstalled(await loadDriver(o.target));
       const code = await labRun(argv, cfgFile, o.reports);
-      if (code !== 0) say(`the lab run ended with exit code ${code}`);
+      if (code !== 0 && !interrupted) say(`the lab run ended with exit code ${code}`);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
