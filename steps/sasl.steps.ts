@@ -4,7 +4,7 @@
 import { defineParameterType } from '@cucumber/cucumber';
 import { Given, When, Then } from '../support/step.ts';
 import type { XmppWorld } from '../support/world.ts';
-import { ExpectationFailed, Undecided } from '../support/errors.ts';
+import { ExpectationFailed } from '../support/errors.ts';
 import { notApplicable } from '../support/hooks.ts';
 import type { Client } from '../support/peer/client.ts';
 import { exchangesInARow, saslExchange, mechanismFor, type SaslOutcome } from '../support/peer/auth.ts';
@@ -14,9 +14,8 @@ import {
   stillAuthenticates, closesWithinAttempts, saslSucceeds, mechanismDataVerified, saslFailsWith,
   answersSaslRequestWithFailure, noWhitespaceDuringSasl, serverDataBase64, eachMechanismSucceeds, notAuthenticated,
 } from '../support/verdict/sasl.ts';
-import { authzidIsDomain, newStreamAfterSuccess, noDialbackAfterSasl, noOtherAuthzid, offersExternal, pkiMissing, refusesBadCertificate, saslAfterTls, tlsBeforeSasl } from '../support/verdict/s2s-sasl.ts';
-import { authenticateExternal, openS2s } from '../support/peer/server.ts';
-import { NS } from '../support/wire/element.ts';
+import { authzidIsDomain, newStreamAfterSuccess, noDialbackAfterSasl, noOtherAuthzid, offersExternal, peerAuthenticatesExternal, peerRequestsSasl, pkiMissing, refusesBadCertificate, saslAfterTls, tlsBeforeSasl } from '../support/verdict/s2s-sasl.ts';
+import { openS2s } from '../support/peer/server.ts';
 import { badCredentials, peerCredentials, type BadCertificate } from '../support/peer/pki.ts';
 
 /** The SASL failure conditions of RFC 3920 6.4. */
@@ -205,24 +204,9 @@ When("the peer opens a stream to the target's s2s port and presents its certific
   if (features) this.state.s2sFeatures = features;
 });
 
-When('the peer authenticates with SASL EXTERNAL without an authorization identity', async function (this: XmppWorld) {
-  const s = this.peerStream();
-  const offered = this.state.s2sFeatures?.child('mechanisms', NS.sasl)?.elements().some((m) => m.text().trim() === 'EXTERNAL');
-  if (!s.tls || !offered) return notApplicable(this, `the target offered the peer no SASL EXTERNAL after TLS (${this.state.s2sFeatures ? `features: ${this.state.s2sFeatures}` : 'no features'}), so the peer cannot authenticate with it`);
-  const { answer, features } = await authenticateExternal(s, { from: this.cfg.peer.domain, to: this.cfg.domain });
-  // a target that offered EXTERNAL to a certificate it trusts and then refuses it leaves the scenario's subject out of reach
-  if (!features) throw new Undecided(`the target offered SASL EXTERNAL to the peer's certificate from the CA it trusts, then answered ${answer} instead of <success/>: what follows a successful exchange cannot be observed`);
-  this.state.s2sFeatures = features;
-  return undefined;
-});
+When('the peer authenticates with SASL EXTERNAL without an authorization identity', function (this: XmppWorld) { return peerAuthenticatesExternal(this); });
 
-When('the peer requests SASL from the target with:', function (this: XmppWorld, bytes: string) {
-  const s = this.peerStream();
-  const mechs = this.state.s2sFeatures?.child('mechanisms', NS.sasl);
-  if (!s.tls || !mechs) return notApplicable(this, `the target offered the peer no SASL mechanism after TLS (${this.state.s2sFeatures ? `features: ${this.state.s2sFeatures}` : 'no features'}): with no SASL negotiation between servers there is no failure of one to report`);
-  s.sendRaw(this.render(bytes));
-  return undefined;
-});
+When('the peer requests SASL from the target with:', function (this: XmppWorld, bytes: string) { return peerRequestsSasl(this, this.render(bytes)); });
 
 Then("the target answers the peer's SASL request with <failure\\/> holding {sasl_condition}", function (this: XmppWorld, condition: string) { return answersSaslRequestWithFailure(this, condition, { stream: this.peerStream() }); });
 

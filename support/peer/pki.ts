@@ -80,24 +80,27 @@ export interface Credentials {
 
 const made = new Map<string, Credentials>();
 
-/**
- * The peer's key and certificate for its domains, made once per process for each `issuer` (the
- * name it is kept under): issued by `ca` (the certificate a target that trusts that CA
- * validates), or self-signed without one.
- */
-export function peerCredentials(domains: string[], ca?: Ca, issuer = ca?.caCert ?? 'self-signed'): Credentials {
-  const which = `${issuer} ${domains.join(' ')}`;
+/** Key and certificate for `domain`, made once per process under the name `which` by `make` in a temporary directory (removed). */
+function issued(which: string, domain: string, make: (dir: string) => void): Credentials {
   const known = made.get(which);
   if (known) return known;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-peer-'));
   try {
-    makeCert(dir, domains[0]!, 'ec', domains.slice(1), ca);
-    const c = { key: fs.readFileSync(path.join(dir, `${domains[0]}.key`), 'utf8'), cert: fs.readFileSync(path.join(dir, `${domains[0]}.crt`), 'utf8') };
+    make(dir);
+    const c = { key: fs.readFileSync(path.join(dir, `${domain}.key`), 'utf8'), cert: fs.readFileSync(path.join(dir, `${domain}.crt`), 'utf8') };
     made.set(which, c);
     return c;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The peer's key and certificate for its domains, made once per process: issued by `ca` (the
+ * certificate a target that trusts that CA validates), or self-signed without one.
+ */
+export function peerCredentials(domains: string[], ca?: Ca): Credentials {
+  return issued(`${ca?.caCert ?? 'self-signed'} ${domains.join(' ')}`, domains[0]!, (dir) => makeCert(dir, domains[0]!, 'ec', domains.slice(1), ca));
 }
 
 /**
@@ -118,26 +121,7 @@ export type BadCertificate = 'self-signed' | 'expired' | 'for another domain' | 
 export function badCredentials(kind: BadCertificate, domains: string[], ca: Ca): Credentials {
   if (kind === 'self-signed') return peerCredentials(domains);
   if (kind === 'for another domain') return peerCredentials(['another-domain.invalid'], ca);
-  if (kind === 'from a CA the target does not trust') {
-    // a CA of its own, gone once it has issued the certificate (peerCredentials keeps that)
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-rogue-ca-'));
-    try {
-      return peerCredentials(domains, { ...makeCa(dir), caCert: path.join(dir, 'ca.crt') }, 'untrusted');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  const which = `expired ${domains.join(' ')}`;
-  const known = made.get(which);
-  if (known) return known;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xmpp-peer-'));
-  try {
-    makeExpiredCert(dir, domains[0]!, domains.slice(1), ca);
-    const c = { key: fs.readFileSync(path.join(dir, `${domains[0]}.key`), 'utf8'), cert: fs.readFileSync(path.join(dir, `${domains[0]}.crt`), 'utf8') };
-    made.set(which, c);
-    return c;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  // a CA of its own, made in the temporary directory and gone with it
+  if (kind === 'from a CA the target does not trust') return issued(`untrusted ${domains.join(' ')}`, domains[0]!, (dir) => makeCert(dir, domains[0]!, 'ec', domains.slice(1), makeCa(path.join(dir, 'ca'))));
+  return issued(`expired ${domains.join(' ')}`, domains[0]!, (dir) => makeExpiredCert(dir, domains[0]!, domains.slice(1), ca));
 }
-

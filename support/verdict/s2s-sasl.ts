@@ -5,6 +5,8 @@
 import type { XmppWorld } from '../world.ts';
 import { conditionOf, el, isStanza, NS, type XmlElement } from '../wire/element.ts';
 import { nextSaslAnswer } from '../peer/auth.ts';
+import { mechanismsOf } from '../peer/client.ts';
+import { authenticateExternal } from '../peer/server.ts';
 import { dialbackBound, isDb, type LedgerEntry, type S2sAuth } from '../peer/server.ts';
 import { notApplicable } from '../hooks.ts';
 import { ExpectationFailed, Undecided } from '../errors.ts';
@@ -166,14 +168,13 @@ export function offersExternal(world: XmppWorld): 'skipped' | undefined {
   const s = world.peerStream();
   if (!s.tls) return notApplicable(world, `the target offered the peer no STARTTLS, so the peer presented no certificate`);
   const f = world.state.s2sFeatures;
-  const offered = f?.child('mechanisms', NS.sasl);
-  if (!offered) {
+  const mechs = mechanismsOf(f);
+  if (!mechs.length) {
     return notApplicable(
       world,
       `the target offers no SASL mechanism at all to a peer server after TLS (features: ${f ? f.toString().slice(0, 300) : 'none'}): it negotiates no SASL between servers, and section 8 provides dialback for servers that do not. Read as binding every receiving server, the SHOULD would be unmet`,
     );
   }
-  const mechs = offered.elements().map((m) => m.text().trim());
   if (!mechs.includes('EXTERNAL')) {
     return violated({ summary: `the peer presented a certificate for ${world.cfg.peer.domain} from a CA the target trusts, and the target offered SASL mechanisms after TLS but not EXTERNAL (RFC 3920 6.2 step 2: it SHOULD)`, accepted: ['<mechanism>EXTERNAL</mechanism> among the mechanisms after TLS', 'no SASL mechanism at all (a server that negotiates no SASL between servers: not applicable)'], actual: f ? f.toString() : 'no stream features', where: s.where() });
   }
@@ -211,7 +212,7 @@ export async function refusesBadCertificate(world: XmppWorld, kind: string): Pro
   const s = world.peerStream();
   if (!s.tls) return notApplicable(world, `the target offered the peer no STARTTLS, so no certificate was presented`);
   const f = world.state.s2sFeatures;
-  const offered = f?.child('mechanisms', NS.sasl)?.elements().map((m) => m.text().trim()) ?? [];
+  const offered = mechanismsOf(f);
   const fallback = f?.child('dialback', 'urn:xmpp:features:dialback') ? 'dialback offered' : 'no dialback offered';
   const seen = `to a certificate that is ${kind}, the target offered ${offered.length ? `SASL ${offered.join(', ')}` : 'no SASL mechanism'} (${fallback})`;
   s.send(el('auth', { xmlns: NS.sasl, mechanism: 'EXTERNAL' }, '='));
@@ -234,5 +235,30 @@ export async function refusesBadCertificate(world: XmppWorld, kind: string): Pro
     return notApplicable(world, `${seen}, and answered the request for EXTERNAL with ${a.kind === 'stream-error' ? `the stream error ${a.element}` : 'the end of the connection'}: with no SASL offered there is no SASL failure to report`);
   }
   return violated({ summary: `the target answered a request for SASL EXTERNAL with a certificate that is ${kind} with neither <success/> nor <failure/> (RFC 3920 6.2 step 5)`, accepted, actual: `${a.kind === 'closed' ? 'the connection ended' : String(a.element)}; ${seen}`, where: s.where() });
+}
+
+/**
+ * The peer authenticates its connection with SASL EXTERNAL ("=", 6.2 step 3) and opens the new
+ * stream. Not applicable where the target offered the peer no EXTERNAL after TLS; undecided where
+ * it offered EXTERNAL to a certificate from the CA it trusts and then refused it, since what
+ * follows a successful exchange is then out of reach.
+ */
+export async function peerAuthenticatesExternal(world: XmppWorld): Promise<'skipped' | undefined> {
+  const s = world.peerStream();
+  const f = world.state.s2sFeatures;
+  if (!s.tls || !mechanismsOf(f).includes('EXTERNAL')) return notApplicable(world, `the target offered the peer no SASL EXTERNAL after TLS (${f ? `features: ${f}` : 'no features'}), so the peer cannot authenticate with it`);
+  const { answer, features } = await authenticateExternal(s, { from: world.cfg.peer.domain, to: world.cfg.domain });
+  if (!features) throw new Undecided(`the target offered SASL EXTERNAL to the peer's certificate from the CA it trusts, then answered ${answer} instead of <success/>: what follows a successful exchange cannot be observed`);
+  world.state.s2sFeatures = features;
+  return undefined;
+}
+
+/** A SASL request of the peer's own (`bytes`), where the target offered the peer SASL after TLS; not applicable where it offered none. */
+export function peerRequestsSasl(world: XmppWorld, bytes: string): 'skipped' | undefined {
+  const s = world.peerStream();
+  const f = world.state.s2sFeatures;
+  if (!s.tls || !mechanismsOf(f).length) return notApplicable(world, `the target offered the peer no SASL mechanism after TLS (${f ? `features: ${f}` : 'no features'}): with no SASL negotiation between servers there is no failure of one to report`);
+  s.sendRaw(bytes);
+  return undefined;
 }
 
