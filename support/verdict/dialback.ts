@@ -201,8 +201,30 @@ export async function notHandledAsAddressedToItself(world: XmppWorld, id: string
 /** The stream error owed on the peer's own connection to the target: one of `conditions`, or any when null (RFC 3920 4.7.1, 8.3). */
 export async function closesPeersStream(world: XmppWorld, conditions: string[] | null): Promise<void> {
   const s = world.peerStream();
-  // some of these errors are owed only after the target has reached the authoritative server (8.3-14)
-  world.outcome(await streamErrorThenClose(s, conditions, dialbackBound(world.cfg)));
+  const after = await authoritativeAnswer(world, s);
+  if (!after) return world.outcome(await streamErrorThenClose(s, conditions));
+  try {
+    world.outcome(`${after}; then ${await streamErrorThenClose(s, conditions)}`);
+  } catch (e) {
+    if (e instanceof ExpectationFailed) inContext(e, after, `All connections:\n${world.ledger.describe()}`);
+    throw e;
+  }
+}
+
+/**
+ * A stream error on the peer's stream is owed within the response bound of what the peer sent;
+ * one owed for what the authoritative server answered (the peer's listener answers verifications
+ * otherwise than honestly: 8.3-14) is owed within the response bound of that answer, which the
+ * target first has to ask for: it resolves the peer's domain and connects, within the dialback
+ * bound. Returns which answer the bound counts from, if it is that one.
+ */
+async function authoritativeAnswer(world: XmppWorld, s: XmppStream): Promise<string | undefined> {
+  const l = world.listener;
+  if (!l || l.policy.verify === 'honest') return undefined;
+  const entry = world.ledger.entries.find((x) => x.stream === s);
+  await world.ledger.until(() => (l.verifications.length > 0 || s.transport.isEnded || entry?.received.some((e) => e.is('error', NS.stream)) ? true : undefined), dialbackBound(world.cfg));
+  const v = l.verifications[0];
+  return v ? `after the peer's listener answered the target's <db:verify/> on ${v.label} with ${v.answer ?? 'a stream error'}` : undefined;
 }
 
 /** The stream error owed on the target's own (first) connection to the peer's listener (8.3 notes to steps 2 and 8). */
