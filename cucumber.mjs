@@ -28,7 +28,7 @@ export default {
     `html:${reports}/cucumber.html`,
     `message:${reports}/cucumber.ndjson`,
     // only one formatter may own stdout: Allure's writes its results directory, and this file
-    ['allure-cucumberjs/reporter', `${reports}/allure-formatter.out`],
+    ['./support/report/allure-formatter.ts', `${reports}/allure-formatter.out`],
   ],
   formatOptions: {
     resultsDir: `${reports}/allure-results`,
