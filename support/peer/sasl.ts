@@ -43,6 +43,20 @@ function parseAttrs(msg: string): Record<string, string> {
   return out;
 }
 
+/**
+ * SaltedPassword by password, salt and iteration count: RFC 5802 5.1 lets a client cache it for
+ * reauthentication to the same service, which advertises the same salt. Without it every login
+ * of a run derived it again (Prosody salts with 10,000 iterations: 0.1 to 0.2 s of CPU per worker a run).
+ */
+const saltedPasswords = new Map<string, Buffer>();
+
+function saltedPassword(password: string, salt: string, iterations: number): Buffer {
+  const key = `${iterations}\0${salt}\0${password}`;
+  let salted = saltedPasswords.get(key);
+  if (!salted) saltedPasswords.set(key, (salted = crypto.pbkdf2Sync(password, Buffer.from(salt, 'base64'), iterations, 20, 'sha1')));
+  return salted;
+}
+
 /** SCRAM-SHA-1 without channel binding (gs2 header 'n,,'). `nonce` is injectable for the RFC 5802 vector. */
 export function scramSha1(user: string, password: string, nonce = crypto.randomBytes(18).toString('base64')): Mechanism {
   const clientFirstBare = `n=${saslName(user)},r=${nonce}`;
@@ -60,7 +74,7 @@ export function scramSha1(user: string, password: string, nonce = crypto.randomB
       if (!a.r || !a.s || !a.i) throw new Error(`SCRAM server-first-message lacks r, s or i: ${serverFirst}`);
       if (!a.r.startsWith(nonce)) throw new Error('SCRAM server nonce does not extend the client nonce');
       const iterations = Number(a.i);
-      const salted = crypto.pbkdf2Sync(password, Buffer.from(a.s, 'base64'), iterations, 20, 'sha1');
+      const salted = saltedPassword(password, a.s, iterations);
       const clientKey = hmac(salted, 'Client Key');
       const storedKey = crypto.createHash('sha1').update(clientKey).digest();
       const finalNoProof = `c=biws,r=${a.r}`;
