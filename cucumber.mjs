@@ -3,6 +3,7 @@
 // Output paths are under reports/; bin/conformance.ts passes the same profile.
 import fs from 'node:fs';
 import path from 'node:path';
+import { bundle } from './support/bundle.mjs';
 
 const reports = process.env.XMPP_REPORTS_DIR ?? 'reports';
 
@@ -16,19 +17,23 @@ const s2sFirst = (fs.readdirSync(path.join(here, 'features'), { recursive: true 
   .sort()
   .map((f) => path.join('features', f));
 
+// the support code and steps, and the suite's formatters, as cucumber loads them: bundled from the
+// TypeScript sources now (support/bundle.mjs), so an edit to them counts at the next run
+const built = await bundle(here, ['support', 'steps'], ['support/report/progress.ts', 'support/report/allure-formatter.ts']);
+
 export default {
   paths: [...s2sFirst, 'features/**/*.feature'],
-  import: ['support/tsx-register.mjs', 'support/**/*.ts', 'steps/**/*.ts'],
+  import: ['support/source-maps.mjs', built.support],
   format: [
     // the console: progress and nothing else (support/report/progress.ts); --verbose brings back
     // cucumber's own, with its failure dump (every step and transcript of every failed scenario)
-    process.env.XMPP_CONSOLE === 'verbose' ? 'progress' : './support/report/progress.ts',
+    process.env.XMPP_CONSOLE === 'verbose' ? 'progress' : built.progress,
     `json:${reports}/cucumber.json`,
     `junit:${reports}/junit.xml`,
     `html:${reports}/cucumber.html`,
     `message:${reports}/cucumber.ndjson`,
     // only one formatter may own stdout: Allure's writes its results directory, and this file
-    ['./support/report/allure-formatter.ts', `${reports}/allure-formatter.out`],
+    [built['allure-formatter'], `${reports}/allure-formatter.out`],
   ],
   formatOptions: {
     resultsDir: `${reports}/allure-results`,

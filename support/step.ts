@@ -17,6 +17,7 @@
 // whatever it is, and the outcome says that the first attempt was set aside and why. A target that
 // answers the scenario's input with <internal-server-error/> does so again, and is judged on it.
 import { Given as CucumberGiven, When as CucumberWhen, Then as CucumberThen } from '@cucumber/cucumber';
+import { findSourceMap, type SourceMapping } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ExpectationFailed, Undecided, withoutLevel } from './errors.ts';
 import { stepTimeoutMs, suiteConfig, type XmppWorld } from './world.ts';
@@ -25,17 +26,27 @@ type StepFn = (this: never, ...args: never[]) => unknown;
 
 const HERE = new Set([import.meta.url, fileURLToPath(import.meta.url)]);
 
+/** Where a stack frame's code was written: through the bundle's source map (support/bundle.mjs), else as it runs. */
+function sourceOf(f: NodeJS.CallSite): { file: string; line: number; column: number } {
+  const file = f.getFileName() ?? '';
+  const line = f.getLineNumber() ?? 0;
+  const column = f.getColumnNumber() ?? 0;
+  const entry: Partial<SourceMapping> | undefined = file && line ? findSourceMap(file)?.findEntry(line - 1, column - 1) : undefined;
+  return entry?.originalSource ? { file: entry.originalSource, line: (entry.originalLine ?? 0) + 1, column: (entry.originalColumn ?? 0) + 1 } : { file, line, column };
+}
+
 /**
  * Register a step with cucumber as if from the step file that calls Given, When or Then: cucumber
  * takes a definition's file and line from the first stack frame outside itself, which would be
- * this file for every step. The frames of this file are left out of that one stack trace (and
- * the formatter in place, tsx's source-mapped one, still writes it).
+ * this file for every step. The frames of this file are left out of that one stack trace, which
+ * names each frame where its code was written (a user's Error.prepareStackTrace replaces Node's
+ * source-mapped one, so this one maps them itself).
  */
 function fromCaller(register: () => void): void {
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (err, frames) => {
-    const kept = frames.filter((f) => !HERE.has(f.getFileName() ?? ''));
-    return previous ? previous(err, kept) : `${String(err)}\n${kept.map((f) => `    at ${String(f)}`).join('\n')}`;
+    const kept = frames.map((f) => ({ f, at: sourceOf(f) })).filter(({ at }) => !HERE.has(at.file));
+    return `${String(err)}\n${kept.map(({ f, at }) => `    at ${f.getFunctionName() ?? '<anonymous>'} (${at.file}:${at.line}:${at.column})`).join('\n')}`;
   };
   try {
     register();
