@@ -13,15 +13,15 @@
 //   and support/source-maps.mjs, imported first,
 //   turns Node's source maps on, so stack traces, and cucumber's step and hook locations taken
 //   from them, name the TypeScript files and lines.
-// - Where: node_modules/.cache/xmpp-core-conformance/<hash of the output>/ (the user's own cache
-//   where the installation is not theirs to write), written once per content (a new directory
-//   renamed into place), so runs at the same time do not disturb each other.
+// - Where: <the suite's cache (support/cache.mjs)>/bundles/<hash of the output>/, written once per
+//   content (a new directory renamed into place), so runs at the same time do not disturb each
+//   other; the eight newest stay.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { cacheDir } from './cache.mjs';
 
 /** Files under `dir` (relative to `root`) ending in `ext`, sorted as cucumber sorts a glob's matches. */
 function filesUnder(root, dir, ext) {
@@ -30,18 +30,6 @@ function filesUnder(root, dir, ext) {
     .filter((f) => f.endsWith(ext))
     .map((f) => path.join(root, dir, f))
     .sort();
-}
-
-/** The project's node_modules/.cache, or the user's own cache where that cannot be written (an installation owned by another user). */
-function cacheDir(root) {
-  const own = path.join(root, 'node_modules', '.cache', 'xmpp-core-conformance');
-  try {
-    fs.mkdirSync(own, { recursive: true });
-    fs.accessSync(own, fs.constants.W_OK);
-    return own;
-  } catch {
-    return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xmpp-core-conformance');
-  }
 }
 
 /** Every `import.meta.url` in a source file becomes that file's own URL. */
@@ -70,7 +58,7 @@ export async function bundle(root, dirs, formatters) {
   const outputs = built.flatMap((b) => b.outputFiles);
   const hash = crypto.createHash('sha256');
   for (const o of outputs) hash.update(o.path).update(o.contents);
-  const dir = path.join(cacheDir(root), hash.digest('hex').slice(0, 16));
+  const dir = path.join(cacheDir(), 'bundles', hash.digest('hex').slice(0, 16));
   if (!fs.existsSync(dir)) {
     const tmp = `${dir}.${process.pid}.tmp`;
     fs.mkdirSync(tmp, { recursive: true });

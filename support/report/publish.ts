@@ -9,6 +9,7 @@ import { requirements } from '../requirements.ts';
 import type { Compliance } from './compliance.ts';
 import { DESCRIPTIVE } from './schemas.ts';
 import { packageFile } from '../packages.ts';
+import { cacheDir } from '../cache.mjs';
 import { escapeText } from '../wire/element.ts';
 import { runWideAllureResults, type AllureResult as SyntheticResult } from './runwide.ts';
 
@@ -233,6 +234,22 @@ export function renderedAllureFiles(reportsDir: string, which: 'site' | 'single'
 }
 
 /**
+ * The JVM's class archive for the Allure rendering (Java 17's dynamic CDS): written by the first
+ * rendering (-XX:ArchiveClassesAtExit, 0.6 s more, once), read by every later one, which then
+ * starts without loading and verifying Allure's classes again. One per Java and Allure
+ * installation: a JVM that cannot use an archive says so and runs without it.
+ */
+function classArchive(): { file: string; writing: string; ready: boolean } {
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'java')).find((f) => fs.existsSync(f));
+  const javaId = java ? `${fs.realpathSync(java)}:${fs.statSync(java).mtimeMs}` : 'no java';
+  const key = createHash('sha256').update(`${javaId}\0${packageFile('allure-commandline', 'package.json')}\0${fs.readFileSync(packageFile('allure-commandline', 'package.json'), 'utf8')}`).digest('hex').slice(0, 16);
+  const dir = path.join(cacheDir(), 'allure');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `classes-${key}.jsa`);
+  return { file, writing: `${file}.${process.pid}.tmp`, ready: fs.existsSync(file) };
+}
+
+/**
  * Render with Allure 2 (Java): the single file that opens from file:// and, with `site`, the
  * multi-file report beside it (the two read the same results and run at once, each one JVM;
  * each is bounded). The trend of earlier runs is carried over from the last report rendered
@@ -251,10 +268,13 @@ export async function renderAllure(reportsDir: string, { site = false, boundMs =
   if (!site) fs.rmSync(path.join(reportsDir, ALLURE_SITE), { recursive: true, force: true });
   const outputs: Array<[string, string[]]> = [[path.join(reportsDir, ALLURE_SINGLE), ['--single-file']]];
   if (site) outputs.push([path.join(reportsDir, ALLURE_SITE), []]);
+  const archive = classArchive();
   const problems = await Promise.all(
-    outputs.map(async ([out, extra]) => {
-      // a short-lived JVM: the client compiler and the serial collector halve its CPU time (measured); a user's JAVA_OPTS wins
-      const env = { ...process.env, JAVA_OPTS: process.env.JAVA_OPTS ?? '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' };
+    outputs.map(async ([out, extra], i) => {
+      // a short-lived JVM: the client compiler and the serial collector halve its CPU time, the class archive takes
+      // another 0.28 s of its 1.2 s (measured); a user's JAVA_OPTS wins
+      const share = archive.ready ? `-XX:SharedArchiveFile=${archive.file}` : i === 0 ? `-XX:ArchiveClassesAtExit=${archive.writing}` : '';
+      const env = { ...process.env, JAVA_OPTS: process.env.JAVA_OPTS ?? `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${share}` };
       const child = spawn(allure, ['generate', results, '-o', out, '--clean', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env });
       let text = '';
       child.stdout.on('data', (d: Buffer) => (text += d.toString()));
@@ -268,6 +288,10 @@ export async function renderAllure(reportsDir: string, { site = false, boundMs =
       });
       try {
         const code = await pTimeout(exited, { milliseconds: boundMs });
+        if (!archive.ready && i === 0 && fs.existsSync(archive.writing)) {
+          if (code === 0) fs.renameSync(archive.writing, archive.file);
+          else fs.rmSync(archive.writing, { force: true });
+        }
         return code === 0 ? undefined : `allure generate failed (${code}): ${text.trim().split('\n').pop()}`;
       } catch {
         child.kill('SIGKILL');

@@ -1,0 +1,2 @@
+/** The cache directory (support/cache.mjs), made if missing. */
+export function cacheDir(): string;
