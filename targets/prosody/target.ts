@@ -1,8 +1,9 @@
 // Prosody 0.12 from Debian: one process, file-based accounts, config from the environment.
 import fs from 'node:fs';
 import path from 'node:path';
+import pTimeout from 'p-timeout';
 import { peerLanes, type Config } from '../../support/config.ts';
-import { makeCert, run, spawnServer, stopPid, waitForPort, type Profile, type RunningTarget, type TargetDriver } from '../target.ts';
+import { makeCert, runAsync, spawnServer, stopPid, waitForPort, type Profile, type RunningTarget, type TargetDriver } from '../target.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
@@ -36,8 +37,15 @@ export const driver: TargetDriver = {
       TARGET_CA_FILE: ca?.caCert ?? '',
     };
     const configFile = path.join(here, 'prosody.cfg.lua');
-    // accounts are files under data/: prosodyctl writes them directly, before the server starts
-    for (const a of cfg.accounts) run('prosodyctl', ['--config', configFile, 'register', a.user, cfg.domain, a.password], env);
+    // accounts are files under data/: prosodyctl writes them directly, before the server starts;
+    // the first one alone (it makes the host's directories), then the others at once (0.17 s -> 0.07 s for eight)
+    const register = (a: Config['accounts'][number]) => runAsync('prosodyctl', ['--config', configFile, 'register', a.user, cfg.domain, a.password], env, `prosodyctl register ${a.user}@${cfg.domain}`);
+    const [first, ...others] = cfg.accounts;
+    const registered = async () => {
+      if (first) await register(first);
+      await Promise.all(others.map(register));
+    };
+    await pTimeout(registered(), { milliseconds: 30_000, message: 'prosodyctl register did not finish within 30000 ms' });
     const child = spawnServer('prosody', ['-F', '--config', configFile], env, path.join(runDir, 'console.log'));
     await waitForPort(cfg.c2s.host, cfg.c2s.port, child, 10_000, 'prosody');
     const pid = child.pid!;
