@@ -2,14 +2,15 @@
 // (target start, every scenario, report rendering), printing figures and asserting nothing:
 // wall time and its phases, scenarios per second, median connect / TLS / SASL / bind latency
 // read from the transcripts' timestamps, a raw login and the cost per scenario in logins, the
-// share of scenario time spent in quiet windows and run-out bounds, peak RSS, cucumber's
-// start-up, and with several --parallel values the speed-up between them.
+// share of scenario time spent in quiet windows, run-out bounds, round-trips and the rest (work),
+// the parallelism reached, peak RSS, cucumber's start-up, and with several --parallel values
+// the speed-up between them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { TIMER_NOTE } from '../support/peer/stream.ts';
+import { ROUND_TRIP_MECHANISM, TIMER_NOTE } from '../support/peer/stream.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, parallel: { type: 'string' } } });
@@ -32,6 +33,11 @@ interface Figures {
   quietMs: number;
   /** bounded waits that ran out: an answer that never came */
   boundMs: number;
+  /** round-trips that proved silence or settled earlier input: the probe sent to its answer */
+  roundTripMs: number;
+  roundTrips: number;
+  /** cucumber workers that ran scenarios */
+  workers: number;
   scenarioMs: number;
   /** one raw login in the same run: the preflight's, from its TCP connection to the bound JID */
   loginMs: number;
@@ -60,6 +66,14 @@ function latencies(text: string, f: Figures): void {
   const bind = at('peer -> target', /<bind xmlns/);
   const bound = bind === undefined ? undefined : at('target -> peer', /<jid>/, bind);
   if (bind !== undefined && bound !== undefined) f.bind.push(bound - bind);
+  // the round-trips of support/verdict/silence.ts and saslRoundTrip (support/peer/stream.ts)
+  for (const probe of lines.filter((l) => l.dir === 'peer -> target' && (/ id='rt-\d+'/.test(l.text) || l.text.includes(`mechanism='${ROUND_TRIP_MECHANISM}'`)))) {
+    const id = / id='(rt-\d+)'/.exec(probe.text)?.[1];
+    const answer = at('target -> peer', id ? new RegExp(`id='${id}'`) : /<failure /, probe.t);
+    if (answer === undefined) continue;
+    f.roundTripMs += answer - probe.t;
+    f.roundTrips += 1;
+  }
 }
 
 function once(i: number, parallel: string | undefined): Figures {
@@ -70,7 +84,7 @@ function once(i: number, parallel: string | undefined): Figures {
   // /usr/bin/time reports the largest single process among those it waited for (the runner tree's peak)
   const m = /(\d+\.\d+) (\d+)\s*$/.exec(r.stderr.trim());
   const c = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { startedAt: string; scenarios: Array<{ durationMs: number }> };
-  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, boundMs: 0, scenarioMs: 0, loginMs: NaN, connect: [], tls: [], sasl: [], bind: [] };
+  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, boundMs: 0, roundTripMs: 0, roundTrips: 0, workers: 0, scenarioMs: 0, loginMs: NaN, connect: [], tls: [], sasl: [], bind: [] };
   f.scenarioMs = c.scenarios.reduce((a, s) => a + s.durationMs, 0);
   const pre = path.join(reports, 'preflight.json');
   if (fs.existsSync(pre)) {
@@ -80,7 +94,10 @@ function once(i: number, parallel: string | undefined): Figures {
     if (bound) f.loginMs = Number(bound[1]) * 1000;
   }
   const stamps: number[] = [];
+  const workers = new Set<string>();
   for (const line of fs.readFileSync(path.join(reports, 'cucumber.ndjson'), 'utf8').split('\n')) {
+    const w = /^\{"testCaseStarted":.*?"workerId":"([^"]+)"/.exec(line);
+    if (w) workers.add(w[1]!);
     const t = /^\{"testCase(?:Started|Finished)":.*?"timestamp":\{"seconds":(\d+),"nanos":(\d+)\}/.exec(line);
     if (t) stamps.push(Number(t[1]) + Number(t[2]) / 1e9);
     if (!line.includes('"attachment"')) continue;
@@ -90,6 +107,7 @@ function once(i: number, parallel: string | undefined): Figures {
     for (const q of a.body.matchAll(/silence observed for the quiet window of (\d+) ms/g)) f.quietMs += Number(q[1]);
     for (const q of a.body.matchAll(new RegExp(`${TIMER_NOTE} (\\d+) ms`, 'g'))) f.boundMs += Number(q[1]);
   }
+  f.workers = Math.max(1, workers.size);
   if (stamps.length) {
     const start = Date.parse(c.startedAt) / 1000;
     f.beforeS = Math.min(...stamps) - start;
@@ -132,6 +150,11 @@ const report = (all: Figures[], label: string): number => {
   console.log(`  waiting out timers   ${pct((f) => f.quietMs + f.boundMs)} % of summed scenario time (${median(all.map((f) => (f.quietMs + f.boundMs) / 1000)).toFixed(1)} s of ${median(all.map((f) => f.scenarioMs / 1000)).toFixed(1)} s)`);
   console.log(`    quiet windows      ${pct((f) => f.quietMs)} % (silence that no round-trip could prove)`);
   console.log(`    bounds run out     ${pct((f) => f.boundMs)} % (an answer awaited until its bound, that never came)`);
+  console.log(`  round-trips          ${pct((f) => f.roundTripMs)} % (${median(all.map((f) => f.roundTrips))} probes proving silence or settling input, ${median(all.map((f) => f.roundTripMs / Math.max(1, f.roundTrips))).toFixed(1)} ms each)`);
+  console.log(`  work                 ${pct((f) => f.scenarioMs - f.quietMs - f.boundMs - f.roundTripMs)} % (everything else: connecting, negotiating, exchanging, judging)`);
+  const workers = median(all.map((f) => f.workers));
+  const parallelism = median(all.map((f) => f.scenarioMs / 1000 / f.scenariosS));
+  console.log(`  parallelism          ${parallelism.toFixed(2)}x on ${workers} workers (summed scenario time over the scenarios' wall time), ${(parallelism / workers).toFixed(2)} per worker`);
   console.log(`  peak RSS             ${median(all.map((f) => f.peakRssMb)).toFixed(0)} MB (largest single process)`);
   return wall;
 };
