@@ -24,6 +24,8 @@ const median = (xs: number[]) => {
 
 interface Figures {
   wallS: number;
+  /** user and system CPU of the whole run: npm, the runner, the target, cucumber and its workers, the rendering */
+  cpuS: number;
   /** seconds from the runner's start to cucumber's first scenario, of scenarios, and after the last one (reports, render, target stop) */
   beforeS: number;
   scenariosS: number;
@@ -79,14 +81,14 @@ function latencies(text: string, f: Figures): void {
 function once(i: number, parallel: string | undefined): Figures {
   const reports = path.join(ROOT, 'reports', `bench-${i}`);
   // the command the README gives, as typed: npm's own start is part of the wall time
-  const args = ['-f', '%e %M', 'npm', 'run', '--silent', 'conformance', '--', '--fail-on', 'none', '--reports', reports];
+  const args = ['-f', '%e %M %U %S', 'npm', 'run', '--silent', 'conformance', '--', '--fail-on', 'none', '--reports', reports];
   if (parallel) args.push('--parallel', parallel);
   const launched = Date.now() / 1000;
   const r = spawnSync('/usr/bin/time', args, { cwd: ROOT, encoding: 'utf8' });
   // /usr/bin/time reports the largest single process among those it waited for (the runner tree's peak)
-  const m = /(\d+\.\d+) (\d+)\s*$/.exec(r.stderr.trim());
+  const m = /(\d+\.\d+) (\d+) (\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr.trim());
   const c = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.json'), 'utf8')) as { startedAt: string; scenarios: Array<{ durationMs: number }> };
-  const f: Figures = { wallS: Number(m?.[1]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, boundMs: 0, roundTripMs: 0, roundTrips: 0, workers: 0, scenarioMs: 0, loginMs: NaN, connect: [], tls: [], sasl: [], bind: [] };
+  const f: Figures = { wallS: Number(m?.[1]), cpuS: Number(m?.[3]) + Number(m?.[4]), beforeS: NaN, scenariosS: NaN, afterS: NaN, scenarios: c.scenarios.length, peakRssMb: Number(m?.[2]) / 1024, quietMs: 0, boundMs: 0, roundTripMs: 0, roundTrips: 0, workers: 0, scenarioMs: 0, loginMs: NaN, connect: [], tls: [], sasl: [], bind: [] };
   f.scenarioMs = c.scenarios.reduce((a, s) => a + s.durationMs, 0);
   const pre = path.join(reports, 'preflight.json');
   if (fs.existsSync(pre)) {
@@ -138,6 +140,7 @@ const report = (all: Figures[], label: string): number => {
   console.log(`    before scenarios   ${median(all.map((f) => f.beforeS)).toFixed(2)} s (npm and the runner starting, the lab, target start, preflight, cucumber and its workers)`);
   console.log(`    scenarios          ${median(all.map((f) => f.scenariosS)).toFixed(2)} s`);
   console.log(`    after scenarios    ${median(all.map((f) => f.afterS)).toFixed(2)} s (target stop, compliance, Allure rendering)`);
+  console.log(`  CPU time             ${median(all.map((f) => f.cpuS)).toFixed(2)} s (user and system, every process of the run, the target's included)`);
   console.log(`  scenarios per second ${((all[0]?.scenarios ?? 0) / wall).toFixed(2)}`);
   console.log(`  stream header answer ${median(flat('connect')).toFixed(1)} ms (median over ${flat('connect').length} streams)`);
   console.log(`  TLS handshake        ${median(flat('tls')).toFixed(1)} ms (${flat('tls').length})`);
