@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ROUND_TRIP_MECHANISM, TIMER_NOTE } from '../support/peer/stream.ts';
+import { ROUND_TRIP_ID, ROUND_TRIP_MECHANISM, TIMER_NOTE } from '../support/peer/stream.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, parallel: { type: 'string' } } });
@@ -69,8 +69,9 @@ function latencies(text: string, f: Figures): void {
   const bound = bind === undefined ? undefined : at('target -> peer', /<jid>/, bind);
   if (bind !== undefined && bound !== undefined) f.bind.push(bound - bind);
   // the round-trips of support/verdict/silence.ts and saslRoundTrip (support/peer/stream.ts)
-  for (const probe of lines.filter((l) => l.dir === 'peer -> target' && (/ id='rt-\d+'/.test(l.text) || l.text.includes(`mechanism='${ROUND_TRIP_MECHANISM}'`)))) {
-    const id = / id='(rt-\d+)'/.exec(probe.text)?.[1];
+  const ping = new RegExp(` id='(${ROUND_TRIP_ID}\\d+)'`);
+  for (const probe of lines.filter((l) => l.dir === 'peer -> target' && (ping.test(l.text) || l.text.includes(`mechanism='${ROUND_TRIP_MECHANISM}'`)))) {
+    const id = ping.exec(probe.text)?.[1];
     const answer = at('target -> peer', id ? new RegExp(`id='${id}'`) : /<failure /, probe.t);
     if (answer === undefined) continue;
     f.roundTripMs += answer - probe.t;

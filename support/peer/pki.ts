@@ -33,6 +33,9 @@ export function makeCa(dir: string): Ca {
   return ca;
 }
 
+/** The subjectAltName extension of a certificate for `domain`, its subdomains and `more`. */
+const subjectAltName = (domain: string, more: string[]): string => `subjectAltName=${[domain, `*.${domain}`, ...more].map((d) => `DNS:${d}`).join(',')}`;
+
 /**
  * `<dir>/<domain>.key`, `.crt` and `.pem` (key then certificate) for `domain` and its
  * subdomains, plus any `more` names; kept when they exist. Issued by `ca` when given, else
@@ -44,10 +47,9 @@ export function makeCert(dir: string, domain: string, keyType: 'rsa' | 'ec' = 'r
   const key = path.join(dir, `${domain}.key`);
   const crt = path.join(dir, `${domain}.crt`);
   if (fs.existsSync(key) && fs.existsSync(crt)) return;
-  const names = [domain, `*.${domain}`, ...more].map((d) => `DNS:${d}`).join(',');
   openssl(
     [
-      'req', '-x509', ...keyArgs(keyType), '-nodes', '-days', '3650', '-subj', `/CN=${domain}`, '-addext', `subjectAltName=${names}`,
+      'req', '-x509', ...keyArgs(keyType), '-nodes', '-days', '3650', '-subj', `/CN=${domain}`, '-addext', subjectAltName(domain, more),
       ...(ca ? ['-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth,clientAuth', '-CA', ca.caCert, '-CAkey', ca.caKey] : []),
       '-keyout', key, '-out', crt,
     ],
@@ -64,8 +66,7 @@ function makeExpiredCert(dir: string, domain: string, more: string[], ca: Ca): v
   fs.mkdirSync(dir, { recursive: true });
   const key = path.join(dir, `${domain}.key`);
   const csr = path.join(dir, `${domain}.csr`);
-  const names = [domain, `*.${domain}`, ...more].map((d) => `DNS:${d}`).join(',');
-  openssl(['req', '-new', ...keyArgs('ec'), '-nodes', '-subj', `/CN=${domain}`, '-addext', `subjectAltName=${names}`, '-keyout', key, '-out', csr], `a request for ${domain}`);
+  openssl(['req', '-new', ...keyArgs('ec'), '-nodes', '-subj', `/CN=${domain}`, '-addext', subjectAltName(domain, more), '-keyout', key, '-out', csr], `a request for ${domain}`);
   fs.writeFileSync(path.join(dir, 'index.txt'), '');
   fs.writeFileSync(path.join(dir, 'serial'), '01\n');
   const conf = path.join(dir, 'ca.cnf');
@@ -115,7 +116,6 @@ export function withLabCa<C extends { tls: { caFile?: string }; peer: { pki?: Ca
 
 /** A certificate a server cannot validate, each failing one check: its issuer, its dates, its name, its CA. */
 export type BadCertificate = 'self-signed' | 'expired' | 'for another domain' | 'from a CA the target does not trust';
-
 
 /** The peer's key and a certificate of that bad kind for its domains (made once per process). */
 export function badCredentials(kind: BadCertificate, domains: string[], ca: Ca): Credentials {

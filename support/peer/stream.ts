@@ -99,6 +99,8 @@ export async function waitUntil<T>(check: () => T | undefined, wakers: Array<() 
 }
 
 let roundTrips = 0;
+/** The id of every round-trip ping: this prefix and a number (the bench finds the pings by it). */
+export const ROUND_TRIP_ID = 'rt-';
 
 /** The transcript note of a bounded wait that ran out (read by the benchmark). */
 export const TIMER_NOTE = 'no answer: waited out the bound of';
@@ -364,7 +366,7 @@ export class XmppStream {
    * before that answer, and stays in the inbox for the caller. Returns the ping's id.
    */
   async roundTrip(to: string): Promise<string> {
-    const id = `rt-${++roundTrips}`;
+    const id = `${ROUND_TRIP_ID}${++roundTrips}`;
     this.sendRaw(`<iq type='get' id='${id}' to='${to}'><ping xmlns='${NS.ping}'/></iq>`);
     await this.answerTo(id, `the answer to the round-trip ping ${id} (proof that nothing else was sent)`);
     return id;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pTimeout from 'p-timeout';
-import { peerLanes, type Config } from '../../support/config.ts';
+import { peerLanes, type Account, type Config } from '../../support/config.ts';
 import { makeCert, runAsync, spawnServer, stopPid, waitForPort, type Profile, type RunningTarget, type TargetDriver } from '../target.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -39,7 +39,7 @@ export const driver: TargetDriver = {
     const configFile = path.join(here, 'prosody.cfg.lua');
     // accounts are files under data/: prosodyctl writes them directly, before the server starts;
     // the first one alone (it makes the host's directories), then the others at once (0.17 s -> 0.07 s for eight)
-    const register = (a: Config['accounts'][number]) => runAsync('prosodyctl', ['--config', configFile, 'register', a.user, cfg.domain, a.password], env, `prosodyctl register ${a.user}@${cfg.domain}`);
+    const register = (a: Account) => runAsync('prosodyctl', ['--config', configFile, 'register', a.user, cfg.domain, a.password], env, `prosodyctl register ${a.user}@${cfg.domain}`);
     const [first, ...others] = cfg.accounts;
     const registered = async () => {
       if (first) await register(first);
